@@ -1,0 +1,1 @@
+"""The demo practice: every exporter against local real or simulated targets."""

@@ -1,0 +1,55 @@
+"""The smallest exporter built on `exporters.core`, used by the runtime's own tests.
+
+It connects to `address`, reads a greeting line and reports its length. That is enough to
+exercise deadlines (a socket that accepts and never answers), secrets, reload and TLS.
+Run: `python -m devkit.sample_exporter --config.file=...`.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import ClassVar
+
+from pydantic import SecretStr
+
+from exporters.core import Deadline, ExporterConfig, ExporterSpec, MetricSink, TargetBase
+from exporters.core.app import main_for
+
+
+class SampleTarget(TargetBase):
+    address: str
+    password: SecretStr | None = None
+    secret_fields: ClassVar[tuple[str, ...]] = ("password",)
+
+
+class SampleConfig(ExporterConfig):
+    targets: dict[str, SampleTarget] = {}  # type: ignore[assignment]
+
+
+class SampleCollector:
+    def __init__(self, config: SampleConfig) -> None:
+        self.config = config
+
+    def collect_target(self, name: str, target: SampleTarget, deadline: Deadline,
+                       sink: MetricSink) -> None:
+        host, _, port = target.address.rpartition(":")
+        with socket.create_connection((host, int(port)), timeout=deadline.remaining()) as sock:
+            sock.settimeout(deadline.remaining())
+            if target.password is not None:
+                sock.sendall(target.password.get_secret_value().encode() + b"\n")
+            greeting = sock.recv(1024)
+        if not greeting:
+            raise ConnectionError(f"{target.address} closed without a greeting")
+        sink.gauge("sample_greeting_bytes", "Length of the greeting line.", len(greeting))
+
+    def close(self) -> None:
+        pass
+
+
+SPEC = ExporterSpec(name="sample", prefix="sample", default_port=10699,
+                    config_model=SampleConfig, collector_factory=SampleCollector,
+                    description="Sample exporter for the runtime's tests.")
+main = main_for(SPEC)
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The running state of one exporter: current config + collector, swapped on reload."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from exporters.core.config import ConfigError, ExporterConfig, load_config
+from exporters.core.logsetup import fields
+from exporters.core.metrics import MetricSink
+from exporters.core.scrape import ScrapeRunner, TargetCollector
+
+log = logging.getLogger("exporters.core.runtime")
+
+
+class Runtime:
+    """Owns the active `ScrapeRunner`; reload builds a new one and keeps the old on error."""
+
+    def __init__(
+        self,
+        prefix: str,
+        config_path: str | None,
+        config_model: type[ExporterConfig],
+        collector_factory: Callable[[ExporterConfig], TargetCollector],
+        timeout_offset: float,
+    ) -> None:
+        self.prefix = prefix
+        self.config_path = config_path
+        self.config_model = config_model
+        self.collector_factory = collector_factory
+        self.timeout_offset = timeout_offset
+        self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        self.last_reload_ok = True
+        self.last_reload_success_time = 0.0
+        self.reload_failures = 0
+        self._runner = self._build(self._load())
+        self.last_reload_success_time = time.time()
+
+    @property
+    def runner(self) -> ScrapeRunner:
+        with self._lock:
+            return self._runner
+
+    @property
+    def config(self) -> ExporterConfig:
+        return self.runner.config
+
+    def _load(self) -> ExporterConfig:
+        if self.config_path is None:
+            return self.config_model()
+        return load_config(self.config_path, self.config_model)
+
+    def _build(self, config: ExporterConfig) -> ScrapeRunner:
+        collector = self.collector_factory(config)
+        return ScrapeRunner(self.prefix, config, collector, timeout_offset=self.timeout_offset)
+
+    def reload(self) -> tuple[bool, str]:
+        """Load the config again; on error keep the running one. Returns (ok, message)."""
+        with self._reload_lock:
+            try:
+                config = self._load()
+                runner = self._build(config)
+            except ConfigError as exc:
+                self.last_reload_ok = False
+                self.reload_failures += 1
+                log.error("reload failed; keeping the previous config", extra=fields(err=str(exc)))
+                return False, str(exc)
+            except Exception as exc:
+                self.last_reload_ok = False
+                self.reload_failures += 1
+                log.error(
+                    "reload failed; keeping the previous config",
+                    extra=fields(err=f"{type(exc).__name__}: {exc}"),
+                )
+                return False, f"{type(exc).__name__}: {exc}"
+            with self._lock:
+                old, self._runner = self._runner, runner
+            old.close()
+            self.last_reload_ok = True
+            self.last_reload_success_time = time.time()
+            log.info(
+                "config reloaded",
+                extra=fields(file=self.config_path or "", targets=len(config.targets)),
+            )
+            return True, "config reloaded"
+
+    def self_metrics(self, sink: MetricSink, version: str) -> None:
+        """The exporter's own state: config reloads and build."""
+        p = self.prefix
+        sink.gauge(
+            f"{p}_exporter_config_last_reload_successful",
+            "1 if the last config (re)load succeeded.",
+            int(self.last_reload_ok),
+        )
+        sink.gauge(
+            f"{p}_exporter_config_last_reload_success_timestamp_seconds",
+            "When the config was last (re)loaded successfully.",
+            self.last_reload_success_time,
+        )
+        sink.counter(
+            f"{p}_exporter_config_reload_failures_total",
+            "Config reloads rejected because the new config was invalid.",
+            self.reload_failures,
+        )
+        sink.gauge(
+            f"{p}_exporter_targets",
+            "Targets in the active config.",
+            len(self.runner.config.targets),
+        )
+        sink.info(
+            f"{p}_exporter_build_info",
+            "Version of the praxis exporter.",
+            {
+                "version": version,
+                "config_file": Path(self.config_path).name if self.config_path else "",
+            },
+        )
+
+    def close(self) -> None:
+        self.runner.close()

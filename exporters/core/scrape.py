@@ -1,0 +1,177 @@
+"""Runs every target's collection in parallel, each bounded by its own deadline.
+
+Whatever happens inside one target (exception, hang, deadline) ends as `<prefix>_up 0` and a
+log line for that target; the others report normally and the scrape itself never fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Protocol
+
+from exporters.core.config import ExporterConfig, TargetBase
+from exporters.core.deadline import Deadline
+from exporters.core.logsetup import fields
+from exporters.core.metrics import MetricSink
+
+log = logging.getLogger("exporters.core.scrape")
+
+DEFAULT_TIMEOUT_OFFSET = 0.5
+"""Seconds kept back from Prometheus' scrape timeout for rendering and network."""
+
+MIN_DEADLINE = 0.1
+
+
+class TargetCollector(Protocol):
+    """What an exporter implements: collect one target into a sink, within a deadline."""
+
+    def collect_target(
+        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        """Write the target's metrics to `sink`; raise to report the target as down."""
+
+    def close(self) -> None:
+        """Release connections and caches (called when a reload replaces the collector)."""
+
+
+class GlobalCollector(Protocol):
+    """Optional: metrics that are not per target (e.g. push endpoint statistics)."""
+
+    def collect_global(self, sink: MetricSink) -> None: ...
+
+
+@dataclass
+class _Job:
+    name: str
+    started: float
+    sink: MetricSink
+    future: Future[None] | None = None
+    finished: float | None = None
+
+
+class ScrapeRunner:
+    """Scrapes a set of targets of one config with one collector."""
+
+    def __init__(
+        self,
+        prefix: str,
+        config: ExporterConfig,
+        collector: TargetCollector,
+        timeout_offset: float = DEFAULT_TIMEOUT_OFFSET,
+        max_workers: int = 32,
+    ) -> None:
+        self.prefix = prefix
+        self.config = config
+        self.collector = collector
+        self.timeout_offset = timeout_offset
+        self._executor = ThreadPoolExecutor(
+            max_workers=max(4, min(max_workers, 4 * max(1, len(config.targets)))),
+            thread_name_prefix=f"{prefix}-scrape",
+        )
+        self._lock = threading.Lock()
+        self._in_flight: dict[str, list[_Job]] = {}
+
+    def target_names(self) -> list[str]:
+        return list(self.config.targets)
+
+    def deadline_for(self, name: str, scrape_timeout: float | None) -> Deadline:
+        seconds = self.config.target_timeout(name)
+        if scrape_timeout is not None and scrape_timeout > 0:
+            seconds = min(seconds, scrape_timeout - self.timeout_offset)
+        return Deadline.after(max(MIN_DEADLINE, seconds))
+
+    def scrape(self, names: Sequence[str], scrape_timeout: float | None = None) -> MetricSink:
+        """Collect `names` in parallel and return one sink with all their series."""
+        jobs: list[tuple[_Job, Deadline]] = []
+        result = MetricSink()
+        for name in names:
+            deadline = self.deadline_for(name, scrape_timeout)
+            job = _Job(name=name, started=time.monotonic(), sink=MetricSink({"target": name}))
+            if self._stuck(name):
+                log.warning(
+                    "previous collection of target is still running past its "
+                    "deadline; reporting it down",
+                    extra=fields(target=name),
+                )
+                jobs.append((job, deadline))
+                continue
+            job.future = self._executor.submit(self._run, job, deadline)
+            jobs.append((job, deadline))
+        pending = [j.future for j, _ in jobs if j.future is not None]
+        if jobs:
+            latest = max(d.expires_at for _, d in jobs)
+            wait(pending, timeout=max(0.0, latest - time.monotonic()))
+        for job, deadline in jobs:
+            self._finish(job, deadline, result)
+        return result
+
+    def _run(self, job: _Job, deadline: Deadline) -> None:
+        with self._lock:
+            self._in_flight.setdefault(job.name, []).append(job)
+        try:
+            target = self.config.targets[job.name]
+            self.collector.collect_target(job.name, target, deadline, job.sink)
+        finally:
+            job.finished = time.monotonic()
+            with self._lock:
+                running = self._in_flight.get(job.name, [])
+                if job in running:
+                    running.remove(job)
+
+    def _stuck(self, name: str) -> bool:
+        limit = self.config.target_timeout(name) * 2 + 1
+        now = time.monotonic()
+        with self._lock:
+            return any(now - j.started > limit for j in self._in_flight.get(name, []))
+
+    def _finish(self, job: _Job, deadline: Deadline, result: MetricSink) -> None:
+        """Emit `_up` and the duration; merge the target's series only if it succeeded."""
+        labels = {"target": job.name}
+        up = 0
+        future = job.future
+        if future is not None and future.done():
+            exc = future.exception()
+            if exc is None:
+                up = 1
+                result.merge(job.sink)
+            else:
+                log.warning(
+                    "target scrape failed",
+                    extra=fields(target=job.name, err=f"{type(exc).__name__}: {exc}"),
+                )
+        elif future is not None:
+            log.warning(
+                "target scrape timed out",
+                extra=fields(target=job.name, timeout=f"{deadline.total:.3f}s"),
+            )
+        end = job.finished if job.finished is not None else time.monotonic()
+        duration = min(end - job.started, deadline.total) if up == 0 else end - job.started
+        result.gauge(
+            f"{self.prefix}_up", "1 if the target was scraped successfully, else 0.", up, labels
+        )
+        result.gauge(
+            f"{self.prefix}_scrape_duration_seconds",
+            "Time this target's collection took (capped at its deadline).",
+            max(0.0, duration),
+            labels,
+        )
+
+    def collect_global(self, sink: MetricSink) -> None:
+        extra = getattr(self.collector, "collect_global", None)
+        if callable(extra):
+            try:
+                extra(sink)
+            except Exception as exc:  # a global metric must not fail the scrape
+                log.error("global collection failed", extra=fields(err=str(exc)))
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        try:
+            self.collector.close()
+        except Exception as exc:
+            log.warning("closing collector failed", extra=fields(err=str(exc)))

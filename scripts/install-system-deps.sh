@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the real services the tests and the demo run against (Debian 12, as root).
+# Idempotent: packages already present are skipped by apt; the Firebird SYSDBA password is
+# preseeded before the first install so the server comes up usable without a prompt.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+FIREBIRD_SYSDBA_PASSWORD="${FIREBIRD_SYSDBA_PASSWORD:-masterkey}"
+PACKAGES=(
+  firebird3.0-server firebird3.0-utils
+  prometheus prometheus-alertmanager
+  prometheus-snmp-exporter prometheus-blackbox-exporter
+  snmp
+  restic borgbackup
+  unixodbc tdsodbc
+  openssl ca-certificates procps iproute2
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-system-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "install-system-deps: installing ${missing[*]}"
+  apt-get update -qq
+  {
+    echo "firebird3.0-server shared/firebird/sysdba_password/first_install password ${FIREBIRD_SYSDBA_PASSWORD}"
+    echo "firebird3.0-server shared/firebird/sysdba_password/new_password password ${FIREBIRD_SYSDBA_PASSWORD}"
+  } | debconf-set-selections
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-system-deps: all system packages present"
