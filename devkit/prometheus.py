@@ -167,3 +167,12 @@ def scrape_job(job: str, targets: Sequence[str], metrics_path: str = "/metrics",
 
 def _timeout(interval: str) -> str:
     return interval
+
+
+def promtool_check_metrics(text: str) -> str:
+    """Run `promtool check metrics` on an exposition; returns its complaints ('' if clean)."""
+    import subprocess
+
+    result = subprocess.run([binary("promtool"), "check", "metrics"], input=text,
+                            capture_output=True, text=True, check=False)
+    return (result.stdout + result.stderr).strip() if result.returncode != 0 else ""
