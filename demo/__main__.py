@@ -15,10 +15,16 @@ from demo.runner import Demo, available_parts
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workdir", default="", help="state and logs (default: a temp dir)")
-    parser.add_argument("--parts", default=",".join(available_parts()),
-                        help="comma-separated demo parts (default: all)")
-    parser.add_argument("--once", action="store_true",
-                        help="start, wait for the first alerts, print, stop (smoke test)")
+    parser.add_argument(
+        "--parts",
+        default=",".join(available_parts()),
+        help="comma-separated demo parts (default: all)",
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="start, wait for the first alerts, print, stop (smoke test)",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="praxis-demo-"))
     stop = threading.Event()
@@ -29,8 +35,13 @@ def main() -> None:
         assert demo.prometheus is not None
         demo.prometheus.wait_for_targets_up(timeout=120)
         time.sleep(15)
-        firing = sorted({(a["labels"]["alertname"], a["labels"].get("target", ""))
-                         for a in demo.prometheus.alerts() if a["state"] == "firing"})
+        firing = sorted(
+            {
+                (a["labels"]["alertname"], a["labels"].get("target", ""))
+                for a in demo.prometheus.alerts()
+                if a["state"] == "firing"
+            }
+        )
         print("\nfiring demo alerts:" if firing else "\nno alerts firing yet", flush=True)
         for name, target in firing:
             print(f"  {name}  {target}", flush=True)

@@ -20,8 +20,13 @@ class DemoContext:
     def port(self) -> int:
         return free_port()
 
-    def spawn(self, name: str, argv: Sequence[str], env: Mapping[str, str] | None = None,
-              cwd: Path | None = None) -> ServiceProcess:
+    def spawn(
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> ServiceProcess:
         proc = ServiceProcess(name, argv, self.workdir / f"{name}.log", env=env, cwd=cwd)
         self.services.append(proc)
         return proc

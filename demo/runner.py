@@ -49,8 +49,12 @@ class Demo:
             raise
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def start(self) -> None:
@@ -63,18 +67,31 @@ class Demo:
             part: DemoPart = module.start(ctx)
             self.started.append(part)
             self.exporters[part.exporter] = ExporterProcess(
-                part.exporter, part.config_file, ctx.workdir, env=part.env,
-                extra_args=part.extra_args)
+                part.exporter,
+                part.config_file,
+                ctx.workdir,
+                env=part.env,
+                extra_args=part.extra_args,
+            )
         if self.with_alertmanager and ALERTMANAGER_CONFIG.exists():
             self.alertmanager = Alertmanager(self.workdir / "alertmanager", ALERTMANAGER_CONFIG)
-        jobs = [scrape_job(f"praxis-{name}", [f"127.0.0.1:{proc.port}"],
-                           labels={"site": SITE}, scrape_timeout="10s")
-                for name, proc in self.exporters.items()]
+        jobs = [
+            scrape_job(
+                f"praxis-{name}",
+                [f"127.0.0.1:{proc.port}"],
+                labels={"site": SITE},
+                scrape_timeout="10s",
+            )
+            for name, proc in self.exporters.items()
+        ]
         self.prometheus = Prometheus(
-            self.workdir / "prometheus", jobs, scrape_interval=self.scrape_interval,
+            self.workdir / "prometheus",
+            jobs,
+            scrape_interval=self.scrape_interval,
             evaluation_interval=self.scrape_interval,
             alertmanager_url=self.alertmanager.url if self.alertmanager else None,
-            external_labels={"site": SITE})
+            external_labels={"site": SITE},
+        )
 
     def stop(self) -> None:
         for proc in [self.prometheus, self.alertmanager, *self.exporters.values()]:
@@ -87,8 +104,9 @@ class Demo:
     def summary(self) -> str:
         lines = ["praxis-exporters demo practice", ""]
         if self.prometheus:
-            lines.append(f"  Prometheus    {self.prometheus.url}  (alerts: "
-                         f"{self.prometheus.url}/alerts)")
+            lines.append(
+                f"  Prometheus    {self.prometheus.url}  (alerts: {self.prometheus.url}/alerts)"
+            )
         if self.alertmanager:
             lines.append(f"  Alertmanager  {self.alertmanager.url}")
         for part in self.started:

@@ -45,8 +45,9 @@ def structural_problems(path: Path) -> list[str]:
     variables = {v.get("name"): v for v in dash.get("templating", {}).get("list", [])}
     ds_var = variables.get("datasource")
     if not ds_var or ds_var.get("type") != "datasource" or ds_var.get("query") != "prometheus":
-        problems.append(f"{path.name}: needs a `datasource` variable of type datasource "
-                        "(query: prometheus)")
+        problems.append(
+            f"{path.name}: needs a `datasource` variable of type datasource (query: prometheus)"
+        )
     ids: set[int] = set()
     for panel in panels(dash):
         pid = panel.get("id")
@@ -56,17 +57,24 @@ def structural_problems(path: Path) -> list[str]:
         ids.add(pid)
         if panel.get("type") == "row":
             continue
-        if not panel.get("targets") and panel.get("type") not in ("text", "dashlist",
-                                                                   "alertlist", "news"):
+        if not panel.get("targets") and panel.get("type") not in (
+            "text",
+            "dashlist",
+            "alertlist",
+            "news",
+        ):
             problems.append(f"{path.name}: panel {title!r} has no queries")
-        for ds in [panel.get("datasource"), *[t.get("datasource") for t in
-                                              panel.get("targets", [])]]:
+        for ds in [
+            panel.get("datasource"),
+            *[t.get("datasource") for t in panel.get("targets", [])],
+        ]:
             if ds is None:
                 continue
             uid = ds.get("uid") if isinstance(ds, dict) else ds
             if uid != DATASOURCE_REF:
-                problems.append(f"{path.name}: panel {title!r} datasource {uid!r} is not "
-                                f"{DATASOURCE_REF}")
+                problems.append(
+                    f"{path.name}: panel {title!r} datasource {uid!r} is not {DATASOURCE_REF}"
+                )
         for target in panel.get("targets", []):
             if not target.get("expr"):
                 problems.append(f"{path.name}: panel {title!r} has a query without expr")
@@ -75,8 +83,7 @@ def structural_problems(path: Path) -> list[str]:
         if var.get("type") == "query":
             uid = ds.get("uid") if isinstance(ds, dict) else ds
             if uid != DATASOURCE_REF:
-                problems.append(f"{path.name}: variable {name} datasource is not "
-                                f"{DATASOURCE_REF}")
+                problems.append(f"{path.name}: variable {name} datasource is not {DATASOURCE_REF}")
     return problems
 
 
@@ -91,7 +98,9 @@ def panel_queries(dashboard: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
-_RANGE_VARS = re.compile(r"\$__(rate_interval|interval|range)|\$\{__(rate_interval|interval|range)\}")
+_RANGE_VARS = re.compile(
+    r"\$__(rate_interval|interval|range)|\$\{__(rate_interval|interval|range)\}"
+)
 
 
 def expand_variables(expr: str, values: dict[str, str] | None = None) -> str:
@@ -106,8 +115,9 @@ def expand_variables(expr: str, values: dict[str, str] | None = None) -> str:
     return re.sub(r"\$\{(\w+)(?::\w+)?\}|\$(\w+)", sub, expr)
 
 
-def empty_queries(prometheus: Any, path: Path,
-                  variables: dict[str, str] | None = None) -> list[str]:
+def empty_queries(
+    prometheus: Any, path: Path, variables: dict[str, str] | None = None
+) -> list[str]:
     """Run every panel query of a dashboard against a real Prometheus.
 
     Returns '<panel>: <expr>' for each query that failed or returned nothing.

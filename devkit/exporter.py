@@ -12,23 +12,42 @@ from prometheus_client.parser import text_string_to_metric_families
 from devkit.ports import free_port
 from devkit.procs import ServiceProcess, http_ok
 
+Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 REPO = Path(__file__).resolve().parent.parent
 
 
 class ExporterProcess(ServiceProcess):
     """`python -m exporters.<name>` with a config file, on a free port."""
 
-    def __init__(self, name: str, config: Path, workdir: Path, port: int | None = None,
-                 extra_args: Sequence[str] = (), env: Mapping[str, str] | None = None,
-                 wait: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        config: Path,
+        workdir: Path,
+        port: int | None = None,
+        extra_args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        wait: bool = True,
+    ) -> None:
         self.exporter = name
         self.port = port or free_port()
         self.config = config
-        argv = [sys.executable, "-m", f"exporters.{name}", f"--config.file={config}",
-                f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=debug",
-                *extra_args]
-        super().__init__(f"{name}-exporter", argv, workdir / f"{name}-exporter.log",
-                         env={"PYTHONPATH": str(REPO), **(env or {})}, cwd=REPO)
+        argv = [
+            sys.executable,
+            "-m",
+            f"exporters.{name}",
+            f"--config.file={config}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--log.level=debug",
+            *extra_args,
+        ]
+        super().__init__(
+            f"{name}-exporter",
+            argv,
+            workdir / f"{name}-exporter.log",
+            env={"PYTHONPATH": str(REPO), **(env or {})},
+            cwd=REPO,
+        )
         if wait and not any(a.startswith("--web.config.file") for a in extra_args):
             self.wait_until(lambda: http_ok(f"{self.url}/-/healthy"), what="healthy")
 
@@ -36,18 +55,19 @@ class ExporterProcess(ServiceProcess):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def get(self, path: str, timeout: float = 30.0,
-            headers: Mapping[str, str] | None = None) -> str:
+    def get(
+        self, path: str, timeout: float = 30.0, headers: Mapping[str, str] | None = None
+    ) -> str:
         req = urllib.request.Request(self.url + path, headers=dict(headers or {}))
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return str(resp.read().decode())
 
-    def metrics(self, path: str = "/metrics", timeout: float = 30.0) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    def metrics(self, path: str = "/metrics", timeout: float = 30.0) -> Samples:
         """Scrape and return {(sample name, labels): value}."""
         return parse_samples(self.get(path, timeout=timeout))
 
 
-def parse_samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+def parse_samples(text: str) -> Samples:
     out = {}
     for family in text_string_to_metric_families(text):
         for s in family.samples:
@@ -55,8 +75,7 @@ def parse_samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], flo
     return out
 
 
-def value(samples: Mapping[tuple[str, frozenset[tuple[str, str]]], float], name: str,
-          **labels: str) -> float | None:
+def value(samples: Samples, name: str, **labels: str) -> float | None:
     """The value of the sample `name` whose labels include `labels` (None if absent)."""
     for (sample_name, sample_labels), v in samples.items():
         if sample_name == name and all((k, val) in sample_labels for k, val in labels.items()):

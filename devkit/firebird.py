@@ -70,13 +70,32 @@ def database_dir(name: str) -> Path:
     return path
 
 
-def isql(server: FirebirdServer, database: str, sql: str, user: str | None = None,
-         password: str | None = None, timeout: float = 60) -> str:
+def isql(
+    server: FirebirdServer,
+    database: str,
+    sql: str,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 60,
+) -> str:
     """Run SQL through isql-fb as SYSDBA (or the given user); raise with its output on error."""
     result = subprocess.run(
-        ["isql-fb", "-q", "-bail", "-user", user or server.user,
-         "-password", password or server.password, database],
-        input=sql, capture_output=True, text=True, timeout=timeout, check=False)
+        [
+            "isql-fb",
+            "-q",
+            "-bail",
+            "-user",
+            user or server.user,
+            "-password",
+            password or server.password,
+            database,
+        ],
+        input=sql,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     if result.returncode != 0 or "Statement failed" in result.stderr:
         raise RuntimeError(f"isql-fb failed: {result.stdout}\n{result.stderr}")
     return result.stdout
@@ -87,6 +106,10 @@ def create_database(server: FirebirdServer, path: Path, page_size: int = 8192) -
     if path.exists():
         path.unlink()
     dsn = server.dsn(path)
-    isql(server, "", f"CREATE DATABASE '{dsn}' USER '{server.user}' PASSWORD "
-                     f"'{server.password}' PAGE_SIZE {page_size};\n")
+    isql(
+        server,
+        "",
+        f"CREATE DATABASE '{dsn}' USER '{server.user}' PASSWORD "
+        f"'{server.password}' PAGE_SIZE {page_size};\n",
+    )
     return dsn

@@ -15,8 +15,14 @@ from pathlib import Path
 class ServiceProcess:
     """A started process whose output goes to a log file; stop() kills its process group."""
 
-    def __init__(self, name: str, argv: Sequence[str], log_path: Path,
-                 env: Mapping[str, str] | None = None, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+        cwd: Path | None = None,
+    ) -> None:
         self.name = name
         self.argv = list(argv)
         self.log_path = log_path
@@ -24,8 +30,13 @@ class ServiceProcess:
         self._log = open(log_path, "ab")  # noqa: SIM115 (closed in stop)
         full_env = {**os.environ, **(env or {})}
         self.proc = subprocess.Popen(
-            self.argv, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=full_env, cwd=str(cwd) if cwd else None, start_new_session=True,
+            self.argv,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=full_env,
+            cwd=str(cwd) if cwd else None,
+            start_new_session=True,
         )
 
     @property
@@ -41,14 +52,17 @@ class ServiceProcess:
         except OSError:
             return ""
 
-    def wait_until(self, check: Callable[[], bool], timeout: float = 30.0,
-                   what: str = "ready") -> None:
+    def wait_until(
+        self, check: Callable[[], bool], timeout: float = 30.0, what: str = "ready"
+    ) -> None:
         """Poll `check` until true; fail with the log tail if the process died or time ran out."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if not self.alive():
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before "
-                                   f"{what}:\n{self.log_text()[-3000:]}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode} before "
+                    f"{what}:\n{self.log_text()[-3000:]}"
+                )
             try:
                 if check():
                     return
@@ -88,7 +102,7 @@ def port_open(host: str, port: int, timeout: float = 0.2) -> bool:
 
 def http_ok(url: str, timeout: float = 1.0) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
             return bool(200 <= resp.status < 300)
     except Exception:
         return False

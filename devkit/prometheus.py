@@ -22,8 +22,9 @@ RULES_DIR = REPO / "alerting-rules"
 
 def binary(name: str) -> str:
     """Path of a Debian-installed Prometheus tool, or a clear error naming the package."""
-    found = shutil.which(name) or (f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists()
-                                   else None)
+    found = shutil.which(name) or (
+        f"/usr/bin/{name}" if Path(f"/usr/bin/{name}").exists() else None
+    )
     if not found:
         raise FileNotFoundError(f"{name} not found; run scripts/install-system-deps.sh")
     return found
@@ -36,19 +37,28 @@ def rule_files() -> list[Path]:
 class Prometheus(ServiceProcess):
     """A Prometheus server scraping the given jobs, with the repo's rule files loaded."""
 
-    def __init__(self, workdir: Path, scrape_configs: Sequence[Mapping[str, Any]],
-                 rules: Sequence[Path] | None = None, scrape_interval: str = "1s",
-                 evaluation_interval: str = "1s", alertmanager_url: str | None = None,
-                 external_labels: Mapping[str, str] | None = None,
-                 extra_args: Sequence[str] = (), remote_write: Sequence[str] = (),
-                 agent: bool = False) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        scrape_configs: Sequence[Mapping[str, Any]],
+        rules: Sequence[Path] | None = None,
+        scrape_interval: str = "1s",
+        evaluation_interval: str = "1s",
+        alertmanager_url: str | None = None,
+        external_labels: Mapping[str, str] | None = None,
+        extra_args: Sequence[str] = (),
+        remote_write: Sequence[str] = (),
+        agent: bool = False,
+    ) -> None:
         self.port = free_port()
         workdir.mkdir(parents=True, exist_ok=True)
         rule_paths = [str(p) for p in (rule_files() if rules is None else rules)]
         config: dict[str, Any] = {
-            "global": {"scrape_interval": scrape_interval,
-                       "evaluation_interval": evaluation_interval,
-                       "scrape_timeout": scrape_interval if agent else _timeout(scrape_interval)},
+            "global": {
+                "scrape_interval": scrape_interval,
+                "evaluation_interval": evaluation_interval,
+                "scrape_timeout": scrape_interval if agent else _timeout(scrape_interval),
+            },
             "scrape_configs": list(scrape_configs),
         }
         if external_labels:
@@ -62,9 +72,13 @@ class Prometheus(ServiceProcess):
             config["remote_write"] = [{"url": u} for u in remote_write]
         self.config_path = workdir / "prometheus.yml"
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
-        argv = [binary("prometheus"), f"--config.file={self.config_path}",
-                f"--web.listen-address=127.0.0.1:{self.port}", "--log.level=warn",
-                "--web.enable-lifecycle"]
+        argv = [
+            binary("prometheus"),
+            f"--config.file={self.config_path}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--log.level=warn",
+            "--web.enable-lifecycle",
+        ]
         if agent:
             argv += ["--enable-feature=agent", f"--storage.agent.path={workdir / 'agent'}"]
         else:
@@ -79,8 +93,7 @@ class Prometheus(ServiceProcess):
 
     def api(self, path: str, **params: str) -> Any:
         query = urllib.parse.urlencode(params)
-        with urllib.request.urlopen(f"{self.url}/api/v1/{path}?{query}",  # noqa: S310
-                                    timeout=30) as resp:
+        with urllib.request.urlopen(f"{self.url}/api/v1/{path}?{query}", timeout=30) as resp:
             payload = json.loads(resp.read())
         if payload.get("status") != "success":
             raise RuntimeError(f"Prometheus API {path} failed: {payload}")
@@ -116,17 +129,23 @@ class Prometheus(ServiceProcess):
     def alerts(self) -> list[dict[str, Any]]:
         return list(self.api("alerts")["alerts"])
 
-    def wait_for_alert(self, name: str, state: str = "firing", timeout: float = 90.0,
-                       **labels: str) -> dict[str, Any]:
+    def wait_for_alert(
+        self, name: str, state: str = "firing", timeout: float = 90.0, **labels: str
+    ) -> dict[str, Any]:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             for alert in self.alerts():
-                if alert["labels"].get("alertname") == name and alert["state"] == state and \
-                        all(alert["labels"].get(k) == v for k, v in labels.items()):
+                if (
+                    alert["labels"].get("alertname") == name
+                    and alert["state"] == state
+                    and all(alert["labels"].get(k) == v for k, v in labels.items())
+                ):
                     return alert
             time.sleep(0.25)
-        raise TimeoutError(f"alert {name} {labels} not {state} after {timeout}s; "
-                           f"alerts: {[a['labels'] for a in self.alerts()]}")
+        raise TimeoutError(
+            f"alert {name} {labels} not {state} after {timeout}s; "
+            f"alerts: {[a['labels'] for a in self.alerts()]}"
+        )
 
 
 class Alertmanager(ServiceProcess):
@@ -135,9 +154,14 @@ class Alertmanager(ServiceProcess):
     def __init__(self, workdir: Path, config: Path) -> None:
         self.port = free_port()
         workdir.mkdir(parents=True, exist_ok=True)
-        argv = [binary("prometheus-alertmanager"), f"--config.file={config}",
-                f"--web.listen-address=127.0.0.1:{self.port}", "--cluster.listen-address=",
-                f"--storage.path={workdir / 'am-data'}", "--log.level=warn"]
+        argv = [
+            binary("prometheus-alertmanager"),
+            f"--config.file={config}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--cluster.listen-address=",
+            f"--storage.path={workdir / 'am-data'}",
+            "--log.level=warn",
+        ]
         super().__init__("alertmanager", argv, workdir / "alertmanager.log")
         self.wait_until(lambda: http_ok(f"{self.url}/-/ready"), timeout=60, what="ready")
 
@@ -146,18 +170,24 @@ class Alertmanager(ServiceProcess):
         return f"http://127.0.0.1:{self.port}"
 
     def alerts(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(f"{self.url}/api/v2/alerts", timeout=30) as resp:  # noqa: S310
+        with urllib.request.urlopen(f"{self.url}/api/v2/alerts", timeout=30) as resp:
             return list(json.loads(resp.read()))
 
 
-def scrape_job(job: str, targets: Sequence[str], metrics_path: str = "/metrics",
-               params: Mapping[str, Sequence[str]] | None = None,
-               labels: Mapping[str, str] | None = None,
-               scrape_timeout: str | None = None) -> dict[str, Any]:
+def scrape_job(
+    job: str,
+    targets: Sequence[str],
+    metrics_path: str = "/metrics",
+    params: Mapping[str, Sequence[str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+    scrape_timeout: str | None = None,
+) -> dict[str, Any]:
     """A static scrape config entry."""
-    job_cfg: dict[str, Any] = {"job_name": job, "metrics_path": metrics_path,
-                               "static_configs": [{"targets": list(targets),
-                                                   "labels": dict(labels or {})}]}
+    job_cfg: dict[str, Any] = {
+        "job_name": job,
+        "metrics_path": metrics_path,
+        "static_configs": [{"targets": list(targets), "labels": dict(labels or {})}],
+    }
     if params:
         job_cfg["params"] = {k: list(v) for k, v in params.items()}
     if scrape_timeout:
@@ -173,6 +203,11 @@ def promtool_check_metrics(text: str) -> str:
     """Run `promtool check metrics` on an exposition; returns its complaints ('' if clean)."""
     import subprocess
 
-    result = subprocess.run([binary("promtool"), "check", "metrics"], input=text,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [binary("promtool"), "check", "metrics"],
+        input=text,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return (result.stdout + result.stderr).strip() if result.returncode != 0 else ""

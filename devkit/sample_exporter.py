@@ -30,8 +30,9 @@ class SampleCollector:
     def __init__(self, config: SampleConfig) -> None:
         self.config = config
 
-    def collect_target(self, name: str, target: SampleTarget, deadline: Deadline,
-                       sink: MetricSink) -> None:
+    def collect_target(
+        self, name: str, target: SampleTarget, deadline: Deadline, sink: MetricSink
+    ) -> None:
         host, _, port = target.address.rpartition(":")
         with socket.create_connection((host, int(port)), timeout=deadline.remaining()) as sock:
             sock.settimeout(deadline.remaining())
@@ -46,9 +47,14 @@ class SampleCollector:
         pass
 
 
-SPEC = ExporterSpec(name="sample", prefix="sample", default_port=10699,
-                    config_model=SampleConfig, collector_factory=SampleCollector,
-                    description="Sample exporter for the runtime's tests.")
+SPEC = ExporterSpec(
+    name="sample",
+    prefix="sample",
+    default_port=10699,
+    config_model=SampleConfig,
+    collector_factory=SampleCollector,
+    description="Sample exporter for the runtime's tests.",
+)
 main = main_for(SPEC)
 
 if __name__ == "__main__":

@@ -24,15 +24,24 @@ def _alerts() -> list[tuple[Path, dict]]:
 
 @pytest.mark.parametrize("path", rule_files(), ids=lambda p: p.name)
 def test_promtool_check_rules(path: Path) -> None:
-    result = subprocess.run([binary("promtool"), "check", "rules", str(path)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [binary("promtool"), "check", "rules", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("path", RULE_TESTS, ids=lambda p: p.name)
 def test_promtool_unit_tests(path: Path) -> None:
-    result = subprocess.run([binary("promtool"), "test", "rules", str(path)],
-                            capture_output=True, text=True, check=False, cwd=path.parent)
+    result = subprocess.run(
+        [binary("promtool"), "test", "rules", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=path.parent,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -61,5 +70,5 @@ def test_alert_has_severity_summary_and_runbook(rule: dict) -> None:
     runbook = annotations.get("runbook_url", "")
     prefix = "https://github.com/praxis-exporters/praxis-exporters/blob/main/"
     assert runbook.startswith(prefix), f"runbook_url must start with {prefix}"
-    page = REPO / runbook[len(prefix):]
+    page = REPO / runbook[len(prefix) :]
     assert page.exists(), f"runbook page {page} missing"
