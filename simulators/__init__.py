@@ -1,0 +1,1 @@
+"""Faithful test doubles for systems that cannot run here (TI connector, KIM, Veeam, ...)."""
