@@ -28,14 +28,17 @@ class ExporterProcess(ServiceProcess):
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         wait: bool = True,
+        module: str | None = None,
+        scheme: str = "http",
     ) -> None:
         self.exporter = name
+        self.scheme = scheme
         self.port = port or free_port()
         self.config = config
         argv = [
             sys.executable,
             "-m",
-            f"exporters.{name}",
+            module or f"exporters.{name}",
             f"--config.file={config}",
             f"--web.listen-address=127.0.0.1:{self.port}",
             "--log.level=debug",
@@ -53,7 +56,7 @@ class ExporterProcess(ServiceProcess):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def get(
         self, path: str, timeout: float = 30.0, headers: Mapping[str, str] | None = None
