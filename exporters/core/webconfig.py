@@ -10,9 +10,16 @@ import os
 import ssl
 import tempfile
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from exporters.core.config import ConfigError, format_validation_error, parse_yaml
 
@@ -49,6 +56,15 @@ GO_CIPHER_SUITES = {
     "TLS_RSA_WITH_AES_256_CBC_SHA": "AES256-SHA",
 }
 CURVES = ("CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768")
+
+
+def _check_bcrypt(value: str) -> str:
+    if not value.startswith(("$2a$", "$2b$", "$2y$")):
+        raise ValueError("not a bcrypt hash ($2a$, $2b$ or $2y$)")
+    return value
+
+
+BcryptHash = Annotated[str, AfterValidator(_check_bcrypt)]
 
 
 class _Strict(BaseModel):
@@ -150,16 +166,8 @@ class HTTPServerConfig(_Strict):
 class WebConfig(_Strict):
     tls_server_config: TLSServerConfig | None = None
     http_server_config: HTTPServerConfig = HTTPServerConfig()
-    basic_auth_users: dict[str, str] = {}
+    basic_auth_users: dict[str, BcryptHash] = {}
     rate_limit: dict[str, Any] | None = None
-
-    @field_validator("basic_auth_users")
-    @classmethod
-    def _bcrypt_hashes(cls, value: dict[str, str]) -> dict[str, str]:
-        for user, hashed in value.items():
-            if not hashed.startswith(("$2a$", "$2b$", "$2y$")):
-                raise ValueError(f"password of user {user!r} is not a bcrypt hash")
-        return value
 
 
 def load_web_config(path: str) -> WebConfig:
