@@ -1,0 +1,368 @@
+"""A TLS client that reads what a server presents: the whole chain, verified or not.
+
+`probe(host, port, deadline, ...)` connects within the deadline, optionally speaks the
+plain-text start of SMTP (EHLO + STARTTLS), POP3 (STLS) or IMAP (STARTTLS), does the TLS
+handshake with SNI and returns:
+
+- the chain exactly as presented (DER, leaf first) - also when it is expired, self-signed
+  or issued by an unknown CA: verification is reported, never a reason to lose the dates;
+- whether the chain verifies against the system trust store or a given `ca_file`
+  (OpenSSL's verdict, with its reason when it does not), and separately whether the
+  leaf matches the host name (RFC 6125, see `x509info.hostname_matches`);
+- the plain-text greeting and capabilities read before the upgrade.
+
+The happy path costs one handshake: it verifies while connecting. Only a chain that fails
+verification is fetched again over a second, unverified connection.
+Everything fails as `ProbeError` with a message that names the phase (connect, protocol,
+handshake) and is safe to log.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import ssl
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from cryptography import x509
+
+from exporters.core.deadline import Deadline
+from exporters.core.x509info import hostname_matches, summarize
+
+StartTLS = Literal["smtp", "pop3", "imap"]
+STARTTLS_PROTOCOLS: tuple[str, ...] = get_args(StartTLS)
+MAX_GREETING_BYTES = 64 * 1024
+"""Plain-text bytes read before the upgrade at most (a hostile server cannot fill memory)."""
+
+
+class ProbeError(Exception):
+    """Connecting, the plain-text exchange or the handshake failed; safe to log."""
+
+
+@dataclass(frozen=True)
+class TLSProbeResult:
+    """What one TLS endpoint presented."""
+
+    chain: tuple[bytes, ...]  # DER certificates as sent by the server, leaf first
+    verified: bool  # chain verifies against the trust store / ca_file
+    verify_error: str  # OpenSSL's reason when not verified, else ""
+    hostname: str  # the name the leaf was checked against
+    hostname_match: bool
+    greeting: str  # plain-text banner and capabilities before STARTTLS ("" for implicit)
+    tls_version: str  # e.g. "TLSv1.3"
+    cipher: str
+    handshakes: int  # 1, or 2 when the chain had to be fetched unverified
+
+
+def probe(
+    host: str,
+    port: int,
+    deadline: Deadline,
+    server_name: str | None = None,
+    starttls: StartTLS | None = None,
+    ca_file: str | None = None,
+    client_name: str = "praxis-exporters",
+) -> TLSProbeResult:
+    """Probe `host:port` (see the module docstring); raises ProbeError."""
+    if starttls is not None and starttls not in STARTTLS_PROTOCOLS:
+        raise ValueError(f"starttls must be one of {', '.join(STARTTLS_PROTOCOLS)}")
+    name = server_name or host
+    where = f"{host}:{port}"
+    verify_error = ""
+    try:
+        chain, greeting, version, cipher = _connect(
+            host, port, deadline, name, starttls, verifying_context(ca_file), client_name
+        )
+        handshakes = 1
+    except _VerifyFailed as failed:
+        verify_error = failed.reason
+        chain, greeting, version, cipher = _connect(
+            host, port, deadline, name, starttls, _unverified_context(), client_name
+        )
+        handshakes = 2
+    if not chain:
+        raise ProbeError(f"{where}: the server presented no certificate")
+    try:
+        leaf = summarize(x509.load_der_x509_certificate(chain[0]))
+    except ValueError as exc:
+        raise ProbeError(f"{where}: the server's certificate does not parse: {exc}") from None
+    return TLSProbeResult(
+        chain=chain,
+        verified=not verify_error,
+        verify_error=verify_error,
+        hostname=name,
+        hostname_match=hostname_matches(leaf, name),
+        greeting=greeting,
+        tls_version=version,
+        cipher=cipher,
+        handshakes=handshakes,
+    )
+
+
+class _VerifyFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
+    """A client context that verifies the chain (not the name); cached per file version."""
+    if ca_file is None:
+        return _cached_verifying_context(None, 0.0)
+    try:
+        mtime = os.stat(ca_file).st_mtime
+    except OSError as exc:
+        raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
+    return _cached_verifying_context(ca_file, mtime)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_verifying_context(ca_file: str | None, mtime: float) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+    ctx.check_hostname = False  # the name is checked separately, never a reason to fail
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    if ca_file is not None:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        try:
+            ctx.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ProbeError(f"ca_file {ca_file}: cannot load CA certificates: {exc}") from None
+    return ctx
+
+
+@functools.lru_cache(maxsize=1)
+def _unverified_context() -> ssl.SSLContext:
+    """Reads any chain, also from old devices (TLS 1.0, small keys, SHA-1)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        with warnings.catch_warnings():  # deliberately old: reading, not trusting
+            warnings.simplefilter("ignore", DeprecationWarning)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    except (ValueError, ssl.SSLError):  # a build without old protocols: keep its defaults
+        pass
+    return ctx
+
+
+def _connect(
+    host: str,
+    port: int,
+    deadline: Deadline,
+    server_name: str,
+    starttls: StartTLS | None,
+    context: ssl.SSLContext,
+    client_name: str,
+) -> tuple[tuple[bytes, ...], str, str, str]:
+    where = f"{host}:{port}"
+    if deadline.expired:
+        raise ProbeError(f"{where}: no time left before connecting")
+    try:
+        raw = socket.create_connection((host, port), timeout=deadline.remaining())
+    except TimeoutError:
+        raise ProbeError(f"{where}: connect timed out") from None
+    except OSError as exc:
+        raise ProbeError(f"{where}: connect failed: {exc.strerror or exc}") from None
+    try:
+        greeting = ""
+        if starttls is not None:
+            greeting = _STARTTLS[starttls](_LineReader(raw, deadline, where), client_name)
+        raw.settimeout(deadline.remaining())
+        try:
+            tls = context.wrap_socket(
+                raw, server_hostname=_sni(server_name), do_handshake_on_connect=False
+            )
+        except ValueError as exc:
+            raise ProbeError(f"{where}: invalid server name: {exc}") from None
+        with tls:
+            _handshake(tls, deadline, where)
+            chain = presented_chain(tls)
+            version = tls.version() or ""
+            cipher_info = tls.cipher()
+            return chain, greeting, version, cipher_info[0] if cipher_info else ""
+    finally:
+        raw.close()
+
+
+def _handshake(tls: ssl.SSLSocket, deadline: Deadline, where: str) -> None:
+    tls.settimeout(deadline.remaining())
+    try:
+        tls.do_handshake()
+    except ssl.SSLCertVerificationError as exc:
+        raise _VerifyFailed(
+            str(exc.verify_message or exc.reason or "verification failed")
+        ) from None
+    except ssl.SSLError as exc:
+        reason = exc.reason or str(exc)
+        hint = (
+            " (a plain-text port? check `starttls` and the port)"
+            if reason in ("WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "RECORD_LAYER_FAILURE")
+            or "wrong version" in str(exc)
+            else ""
+        )
+        raise ProbeError(f"{where}: TLS handshake failed: {reason}{hint}") from None
+    except TimeoutError:
+        raise ProbeError(f"{where}: TLS handshake timed out") from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise ProbeError(f"{where}: connection lost during TLS handshake: {reason}") from None
+
+
+def presented_chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
+    """The peer's certificates as sent (leaf first), DER; works without verification.
+
+    Python 3.13 has `SSLSocket.get_unverified_chain()`; 3.10-3.12 have the same method on
+    the internal `_ssl._SSLSocket`. Without either, only the leaf is available.
+    """
+    public: Callable[[], Any] | None = getattr(tls, "get_unverified_chain", None)
+    if public is not None:
+        return tuple(_der(c) for c in public() or ())
+    internal = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
+    if internal is not None:
+        return tuple(_der(c) for c in internal() or ())
+    leaf = tls.getpeercert(binary_form=True)
+    return (leaf,) if leaf else ()
+
+
+def _der(cert: Any) -> bytes:
+    if isinstance(cert, bytes):
+        return cert
+    return bytes(cert.public_bytes(ssl._ssl.ENCODING_DER))  # type: ignore[attr-defined]
+
+
+def _sni(name: str) -> str | None:
+    """Python sends no SNI for IP addresses by itself; empty names mean none."""
+    return name or None
+
+
+# -- plain-text start of the mail protocols -------------------------------------------------
+
+
+class _LineReader:
+    """CRLF lines from a plain socket, each read bounded by the deadline."""
+
+    def __init__(self, sock: socket.socket, deadline: Deadline, where: str) -> None:
+        self.sock = sock
+        self.deadline = deadline
+        self.where = where
+        self.buffer = b""
+        self.total = 0
+        self.transcript: list[str] = []
+
+    def line(self, phase: str) -> str:
+        while b"\n" not in self.buffer:
+            if self.deadline.expired:
+                raise ProbeError(f"{self.where}: timed out waiting for the {phase}")
+            self.sock.settimeout(self.deadline.remaining())
+            try:
+                chunk = self.sock.recv(4096)
+            except TimeoutError:
+                raise ProbeError(f"{self.where}: timed out waiting for the {phase}") from None
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise ProbeError(
+                    f"{self.where}: connection lost during {phase}: {reason}"
+                ) from None
+            if not chunk:
+                raise ProbeError(f"{self.where}: connection closed during {phase}")
+            self.total += len(chunk)
+            if self.total > MAX_GREETING_BYTES:
+                raise ProbeError(f"{self.where}: more than {MAX_GREETING_BYTES} bytes in {phase}")
+            self.buffer += chunk
+        raw, _, self.buffer = self.buffer.partition(b"\n")
+        text = raw.rstrip(b"\r").decode("utf-8", "replace")
+        self.transcript.append(text)
+        return text
+
+    def send(self, command: str) -> None:
+        self.sock.settimeout(self.deadline.remaining())
+        try:
+            self.sock.sendall(command.encode("ascii") + b"\r\n")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise ProbeError(
+                f"{self.where}: sending {command.split()[0]} failed: {reason}"
+            ) from None
+
+    def text(self) -> str:
+        return "\n".join(self.transcript)
+
+
+def _smtp_reply(reader: _LineReader, phase: str) -> tuple[str, list[str]]:
+    """A (possibly multi-line) SMTP reply: (code, lines without the code)."""
+    lines = []
+    while True:
+        line = reader.line(phase)
+        code, sep, rest = line[:3], line[3:4], line[4:]
+        if not code.isdigit():
+            raise ProbeError(f"{reader.where}: not an SMTP reply in {phase}")
+        lines.append(rest)
+        if sep != "-":
+            return code, lines
+
+
+def _smtp(reader: _LineReader, client_name: str) -> str:
+    code, _ = _smtp_reply(reader, "SMTP greeting")
+    if code != "220":
+        raise ProbeError(f"{reader.where}: SMTP greeting has code {code}, expected 220")
+    reader.send(f"EHLO {client_name}")
+    code, lines = _smtp_reply(reader, "EHLO reply")
+    if code != "250":
+        raise ProbeError(f"{reader.where}: EHLO answered {code}, expected 250")
+    if not any(line.upper().split()[:1] == ["STARTTLS"] for line in lines[1:]):
+        raise ProbeError(f"{reader.where}: the SMTP server does not offer STARTTLS")
+    reader.send("STARTTLS")
+    code, _ = _smtp_reply(reader, "STARTTLS reply")
+    if code != "220":
+        raise ProbeError(f"{reader.where}: STARTTLS answered {code}, expected 220")
+    return reader.text()
+
+
+def _pop3(reader: _LineReader, client_name: str) -> str:
+    if not reader.line("POP3 greeting").startswith("+OK"):
+        raise ProbeError(f"{reader.where}: POP3 greeting is not +OK")
+    reader.send("CAPA")
+    if reader.line("CAPA reply").startswith("+OK"):
+        capabilities = []
+        while (line := reader.line("CAPA list")) != ".":
+            capabilities.append(line.upper())
+        if capabilities and "STLS" not in capabilities:
+            raise ProbeError(f"{reader.where}: the POP3 server does not offer STLS")
+    reader.send("STLS")
+    if not reader.line("STLS reply").startswith("+OK"):
+        raise ProbeError(f"{reader.where}: STLS was refused")
+    return reader.text()
+
+
+def _imap(reader: _LineReader, client_name: str) -> str:
+    if not reader.line("IMAP greeting").upper().startswith("* OK"):
+        raise ProbeError(f"{reader.where}: IMAP greeting is not * OK")
+    reader.send("a1 CAPABILITY")
+    capabilities = ""
+    while not (line := reader.line("CAPABILITY reply")).startswith("a1 "):
+        if line.upper().startswith("* CAPABILITY"):
+            capabilities = line.upper()
+    if not line.upper().startswith("a1 OK".upper()):
+        raise ProbeError(f"{reader.where}: CAPABILITY was refused")
+    if "STARTTLS" not in capabilities.split():
+        raise ProbeError(f"{reader.where}: the IMAP server does not offer STARTTLS")
+    reader.send("a2 STARTTLS")
+    while not (line := reader.line("STARTTLS reply")).startswith("a2 "):
+        pass
+    if not line.upper().startswith("A2 OK"):
+        raise ProbeError(f"{reader.where}: STARTTLS was refused")
+    return reader.text()
+
+
+_STARTTLS: dict[str, Callable[[_LineReader, str], str]] = {
+    "smtp": _smtp,
+    "pop3": _pop3,
+    "imap": _imap,
+}
