@@ -1,0 +1,257 @@
+"""`push` targets: backup jobs report their result to `POST /push/<target>`.
+
+The body is JSON: `{"success": true, "size_bytes": 123, "duration_seconds": 45.6,
+"message": "...", "timestamp": 1700000000}` (only `success` is required). Each target has
+its own bearer token. Accepted results are persisted atomically (temp file, fsync, rename,
+fsync of the directory) so neither a restart nor a crash in the middle of a write loses or
+corrupts the last acknowledged state. Rejected requests never touch the state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import math
+import os
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from exporters.backup.config import BackupConfig, PushTarget
+from exporters.backup.status import BackupStatus
+from exporters.core.http import Request, Response, Route
+from exporters.core.logsetup import fields
+
+log = logging.getLogger("exporters.backup.push")
+
+MAX_BODY = 8 * 1024
+MAX_MESSAGE = 500
+_KEYS = {"success", "size_bytes", "duration_seconds", "message", "timestamp"}
+_MAX_FUTURE = 300.0  # a job clock ahead by more than this is rejected
+
+
+class BadPush(ValueError):
+    """The body is not a valid push; the message says what (never echoes values)."""
+
+
+@dataclass(frozen=True)
+class PushState:
+    """What is persisted per push target."""
+
+    last_run: float
+    last_run_success: bool
+    last_success: float | None = None
+    size_bytes: float | None = None
+    duration_seconds: float | None = None
+    message: str = ""
+    runs: int = 0
+    failures: int = 0
+
+    def status(self) -> BackupStatus:
+        return BackupStatus(
+            last_success=self.last_success,
+            last_run=self.last_run,
+            last_run_success=self.last_run_success,
+            size_bytes=self.size_bytes,
+            duration_seconds=self.duration_seconds,
+        )
+
+
+def _number(data: dict[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadPush(f"{key} must be a number")
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise BadPush(f"{key} must be a finite number >= 0")
+    return number
+
+
+def parse_body(body: bytes, now: float) -> dict[str, Any]:
+    """Validate a push body; return the normalized fields or raise BadPush."""
+    try:
+        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise BadPush("body must be UTF-8 JSON") from None
+    except json.JSONDecodeError:
+        raise BadPush("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadPush("body must be a JSON object")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise BadPush(f"unknown keys: {', '.join(k[:40] for k in unknown[:5])}")
+    success = data.get("success")
+    if not isinstance(success, bool):
+        raise BadPush("success must be true or false")
+    message = data.get("message", "")
+    if not isinstance(message, str):
+        raise BadPush("message must be a string")
+    timestamp = _number(data, "timestamp")
+    if timestamp is not None and timestamp > now + _MAX_FUTURE:
+        raise BadPush("timestamp lies in the future")
+    return {
+        "success": success,
+        "size_bytes": _number(data, "size_bytes"),
+        "duration_seconds": _number(data, "duration_seconds"),
+        "message": message[:MAX_MESSAGE],
+        "timestamp": timestamp if timestamp is not None else now,
+    }
+
+
+def _reject_constant(name: str) -> Any:
+    raise BadPush("NaN and Infinity are not numbers here")
+
+
+def apply(previous: PushState | None, push: dict[str, Any]) -> PushState:
+    """The new state after an accepted push (pure)."""
+    ok = bool(push["success"])
+    when = float(push["timestamp"])
+    prev_success = previous.last_success if previous else None
+    prev_size = previous.size_bytes if previous else None
+    return PushState(
+        last_run=when,
+        last_run_success=ok,
+        last_success=when if ok else prev_success,
+        # the size of the last *successful* backup, so a failure does not look like a drop
+        size_bytes=push["size_bytes"] if ok and push["size_bytes"] is not None else prev_size,
+        duration_seconds=push["duration_seconds"],
+        message=push["message"],
+        runs=(previous.runs if previous else 0) + 1,
+        failures=(previous.failures if previous else 0) + (0 if ok else 1),
+    )
+
+
+class StateStore:
+    """One JSON file per target under `directory`; writes are atomic and durable."""
+
+    _locks: dict[str, threading.Lock] = {}
+    _locks_guard = threading.Lock()
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+
+    def path(self, target: str) -> Path:
+        return self.directory / f"{target}.json"
+
+    def lock(self, target: str) -> threading.Lock:
+        key = str(self.path(target))
+        with self._locks_guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def load(self, target: str) -> PushState | None:
+        """The persisted state, None if there is none; raise ValueError if it is unreadable."""
+        try:
+            text = self.path(target).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            return PushState(**json.loads(text))
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise ValueError(f"state file of {target} is corrupt: {type(exc).__name__}") from None
+
+    def save(self, target: str, state: PushState) -> None:
+        """write temp -> fsync -> rename -> fsync(dir): the file is always old or new."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(asdict(state), sort_keys=True).encode()
+        fd, tmp = tempfile.mkstemp(prefix=f".{target}.", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path(target))
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        dir_fd = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def token_matches(header: str | None, expected: str) -> bool:
+    """Constant-time comparison of a `Bearer <token>` header (digests hide the length)."""
+    if not header or header[:7].lower() != "bearer ":
+        return False
+    given = hashlib.sha256(header[7:].strip().encode()).digest()
+    return hmac.compare_digest(given, hashlib.sha256(expected.encode()).digest())
+
+
+class PushStats:
+    """Counts of push requests by outcome, for `backup_push_requests_total`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counts: dict[str, int] = {}
+
+    def count(self, code: int) -> None:
+        with self._lock:
+            self.counts[str(code)] = self.counts.get(str(code), 0) + 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self.counts)
+
+
+STATS = PushStats()
+
+
+def handle_push(request: Request, runtime: Any) -> Response:
+    """`POST /push/<target>`: 404 unknown, 401/403 token, 400 body, 200 stored."""
+    response = _handle(request, runtime.config)
+    STATS.count(response.status)
+    return response
+
+
+def _handle(request: Request, config: BackupConfig) -> Response:
+    name = request.path[len("/push/") :].strip("/")
+    target = config.targets.get(name)
+    if not isinstance(target, PushTarget):
+        return Response.text(404, "no push target of that name is configured")
+    header = request.headers.get("authorization")
+    if not header or not header.lower().startswith("bearer "):
+        resp = Response.text(401, "send Authorization: Bearer <token>")
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="praxis-backup-exporter"'
+        return resp
+    if not token_matches(header, target.token.get_secret_value()):
+        log.warning("push with wrong token", extra=fields(target=name, client=request.client))
+        return Response.text(403, "wrong token for this target")
+    now = time.time()
+    try:
+        push = parse_body(request.body, now)
+    except BadPush as exc:
+        return Response.text(400, f"bad push: {exc}")
+    store = StateStore(config.push.state_dir)
+    with store.lock(name):
+        try:
+            previous = store.load(name)
+        except ValueError:
+            previous = None  # a corrupt file (should not happen) is replaced, not kept
+        state = apply(previous, push)
+        store.save(name, state)
+    log.info(
+        "push accepted",
+        extra=fields(target=name, success=push["success"], client=request.client),
+    )
+    return Response(200, b'{"status":"stored"}\n', "application/json")
+
+
+ROUTE = Route(
+    method="POST",
+    prefix="/push/",
+    handler=handle_push,
+    own_auth=True,
+    max_body=MAX_BODY,
+    description="a backup job reports its result (bearer token per target)",
+)
