@@ -1,0 +1,1 @@
+"""Firebird exporter: database header, transactions, MON$ activity and firebird.log errors."""

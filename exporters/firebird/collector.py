@@ -1,0 +1,157 @@
+"""Collects one Firebird database per target: thin I/O around the pure parsing modules.
+
+Per scrape: database info (header, no MON$ needed), then one short read-only read-committed
+transaction with a probe query and, unless the last snapshot is younger than
+`monitoring_min_interval`, the aggregated MON$ queries. The transaction is committed before
+the scrape returns; the connection is kept and rebuilt when anything fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.logsetup import fields
+from exporters.firebird import emit, fbroot, logscan
+from exporters.firebird import header as hdr
+from exporters.firebird import monitoring as mon
+from exporters.firebird.config import FirebirdConfig, FirebirdTarget
+from exporters.firebird.drivers import Session, open_session
+
+log = logging.getLogger("exporters.firebird")
+
+
+@dataclass
+class _TargetState:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    session: Session | None = None
+    connect_seconds: float | None = None
+    connects: int = 0
+    activity: mon.Activity | None = None
+    activity_at: float = 0.0
+    limited_logged: bool = False
+
+
+class FirebirdCollector:
+    """Keeps one connection per target between scrapes (never a transaction)."""
+
+    def __init__(self, config: FirebirdConfig) -> None:
+        self.config = config
+        self.connect_timeout = fbroot.ensure_connect_timeout(config.connect_timeout)
+        self._states: dict[str, _TargetState] = {}
+        self._states_lock = threading.Lock()
+        self._logs: dict[str, logscan.LogFollower] = {}
+
+    def _state(self, name: str) -> _TargetState:
+        with self._states_lock:
+            return self._states.setdefault(name, _TargetState())
+
+    def collect_target(
+        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        assert isinstance(target, FirebirdTarget)
+        state = self._state(name)
+        if not state.lock.acquire(timeout=deadline.remaining()):
+            raise TimeoutError("the previous scrape of this database is still running")
+        try:
+            self._collect(name, target, state, sink)
+        except BaseException:
+            self._drop(state)
+            raise
+        finally:
+            state.lock.release()
+
+    def _collect(
+        self, name: str, target: FirebirdTarget, state: _TargetState, sink: MetricSink
+    ) -> None:
+        if state.session is None:
+            started = time.monotonic()
+            state.connects += 1
+            state.session = open_session(
+                target.driver,
+                target.dsn,
+                target.user,
+                target.password.get_secret_value(),
+                target.role,
+                self.connect_timeout,
+            )
+            state.connect_seconds = time.monotonic() - started
+        session = state.session
+        header = hdr.parse_header(session.database_info(hdr.REQUEST))
+        now = time.monotonic()
+        refresh = (
+            state.activity is None or now - state.activity_at >= target.monitoring_min_interval
+        )
+        with session.read_transaction() as query:
+            started = time.monotonic()
+            identity = mon.parse_identity(query(mon.PROBE_SQL)[0])
+            query_seconds = time.monotonic() - started
+            if refresh:
+                database_row = query(mon.DATABASE_SQL)[0]
+                attachments = query(mon.attachments_sql(header.ods_major))
+                statements = query(mon.STATEMENTS_SQL)
+                state.activity = mon.parse_activity(database_row, attachments, statements)
+                state.activity_at = time.monotonic()
+        if not identity.sees_all_attachments and not state.limited_logged:
+            state.limited_logged = True
+            log.info(
+                "user sees only its own attachments in MON$ (connect as SYSDBA, the owner or "
+                "with role RDB$ADMIN for all)",
+                extra=fields(target=name),
+            )
+        emit.emit_identity(sink, identity, header, target.dsn, session.server_version)
+        emit.emit_header(sink, header)
+        assert state.activity is not None
+        emit.emit_activity(sink, state.activity, time.monotonic() - state.activity_at)
+        emit.emit_timings(sink, state.connect_seconds, query_seconds, state.connects)
+
+    @staticmethod
+    def _drop(state: _TargetState) -> None:
+        session, state.session = state.session, None
+        state.activity = None
+        if session is not None:
+            with contextlib.suppress(Exception):
+                session.close()
+
+    def collect_global(self, sink: MetricSink) -> None:
+        """firebird.log error counts: per target, but reported even when the database is down."""
+        for name, target in self.config.targets.items():
+            if not target.log_file:
+                continue
+            follower = self._logs.get(name)
+            if follower is None or follower.path != target.log_file:
+                follower = self._logs[name] = logscan.LogFollower(target.log_file)
+            try:
+                counts = follower.poll()
+            except OSError as exc:
+                log.warning("reading firebird.log failed", extra=fields(target=name, err=str(exc)))
+                counts = dict(follower.parser.counts)
+            labels = {"target": name}
+            sink.gauge(
+                "firebird_log_file_readable",
+                "1 if the configured firebird.log could be read.",
+                follower.readable,
+                labels,
+            )
+            for cls, count in counts.items():
+                sink.counter(
+                    "firebird_log_errors_total",
+                    "Entries in firebird.log by error class (corruption, io, lock), counted from"
+                    " the start of the file the exporter first saw.",
+                    count,
+                    {**labels, "class": cls},
+                )
+
+    def close(self) -> None:
+        for state in list(self._states.values()):
+            if state.lock.acquire(timeout=0.1):
+                try:
+                    self._drop(state)
+                finally:
+                    state.lock.release()
+        for follower in self._logs.values():
+            follower.close()
