@@ -1,0 +1,1 @@
+"""Prometheus exporter for Microsoft SQL Server (CGM M1 PRO and other PVS databases)."""
