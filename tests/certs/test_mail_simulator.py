@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +41,7 @@ def test_process_serves_and_refuses_mail(pki: Pki, good_files: tuple[Path, Path]
         assert result.verified
         # a real SMTP client: STARTTLS works, mail is refused
         with smtplib.SMTP("127.0.0.1", smtp_port, timeout=5) as client:
-            client.starttls(context=__import__("ssl").create_default_context(cafile=pki.ca_file))
+            client.starttls(context=ssl.create_default_context(cafile=pki.ca_file))
             code, _ = client.mail("arzt@praxis.test")
             assert code == 502
     finally:

@@ -1,0 +1,1 @@
+"""praxis-certs-exporter: certificates (files, TLS endpoints, Windows stores) and dated items."""

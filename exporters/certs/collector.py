@@ -1,0 +1,145 @@
+"""Reads each target's certificates: files (glob), TLS endpoints, Windows stores, dates.
+
+Thin I/O here; parsing is in `parsing`, metric shaping in `series`. A target whose only
+source cannot be read raises (the core reports `cert_up 0` and logs why); in a glob, a bad
+file among good ones is reported as `cert_source_readable{source} 0` and logged.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import ssl
+from pathlib import Path
+
+from cryptography import x509
+
+from exporters.certs import series
+from exporters.certs.config import CertsConfig, CertTarget, split_address
+from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
+from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.logsetup import fields
+from exporters.core.tlsprobe import probe
+from exporters.core.x509info import CertSummary, summarize
+
+log = logging.getLogger("exporters.certs")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_GLOB_CHARS = frozenset("*?[")
+
+
+class SourceError(Exception):
+    """The target's source could not be read at all."""
+
+
+class SkippedFile(SourceError):
+    """A PEM file in a glob that holds only keys or requests: not an error there."""
+
+
+class CertsCollector:
+    def __init__(self, config: CertsConfig) -> None:
+        self.config = config
+
+    def collect_target(
+        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        if not isinstance(target, CertTarget):  # pragma: no cover - the config allows no other
+            raise TypeError(f"unsupported target {type(target).__name__}")
+        if target.file is not None:
+            self._files(name, target, target.file, deadline, sink)
+        elif target.address is not None:
+            self._endpoint(target, target.address, deadline, sink)
+        elif target.expires is not None:
+            series.emit_item(sink, target.expires, target.description or name)
+        elif target.windows_store is not None:
+            self._windows_store(target.windows_store, sink)
+
+    def close(self) -> None:
+        pass
+
+    def _files(
+        self, name: str, target: CertTarget, pattern: str, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        paths = _expand(pattern)
+        password = target.password.get_secret_value().encode() if target.password else None
+        read: list[Path] = []
+        errors: list[str] = []
+        for path in paths:
+            if deadline.expired:
+                raise SourceError(f"deadline reached after {len(read) + len(errors)} files")
+            try:
+                certs = read_certificate_file(path, password)
+            except SkippedFile as exc:
+                if len(paths) == 1:
+                    raise SourceError(str(exc)) from None
+                log.debug("skipping file", extra=fields(target=name, reason=str(exc)))
+                continue
+            except SourceError as exc:
+                errors.append(str(exc))
+                series.emit_source_readable(sink, str(path), False)
+                continue
+            read.append(path)
+            series.emit_source_readable(sink, str(path), True)
+            series.emit_chain(sink, _summaries(certs), str(path))
+        if not read:
+            raise SourceError("; ".join(errors) or f"no certificate in files matching {pattern}")
+        for error in errors:  # partial failure: the target stays up, the file is flagged
+            log.warning("certificate file unreadable", extra=fields(target=name, err=error))
+
+    def _endpoint(
+        self, target: CertTarget, address: str, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        host, port = split_address(address)
+        result = probe(
+            host,
+            port,
+            deadline,
+            server_name=target.server_name,
+            starttls=target.starttls,
+            ca_file=target.ca_file,
+        )
+        series.emit_chain(sink, _summaries(_load_der(result.chain)), address)
+        series.emit_endpoint(sink, result)
+
+    def _windows_store(self, store: str, sink: MetricSink) -> None:
+        enum = getattr(ssl, "enum_certificates", None)
+        if enum is None:
+            raise SourceError("windows_store needs Windows")
+        ders = [der for der, encoding, _trust in enum(store) if encoding == "x509_asn"]
+        series.emit_chain(sink, _summaries(_load_der(ders)), f"windows:{store}")
+
+
+def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certificate]:
+    """Read and parse one file; SourceError names the file and the reason."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"{path}: larger than {MAX_FILE_BYTES} bytes, not a certificate file")
+    try:
+        return parse_certificates(data, password)
+    except NoCertificateError as exc:
+        raise SkippedFile(f"{path}: {exc}") from None
+    except CertFileError as exc:
+        raise SourceError(f"{path}: {exc}") from None
+
+
+def _expand(pattern: str) -> list[Path]:
+    if not _GLOB_CHARS.intersection(pattern):
+        return [Path(pattern)]
+    paths = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
+    if not paths:
+        raise SourceError(f"no file matches {pattern}")
+    return paths
+
+
+def _load_der(ders: list[bytes] | tuple[bytes, ...]) -> list[x509.Certificate]:
+    try:
+        return [x509.load_der_x509_certificate(der) for der in ders]
+    except ValueError as exc:
+        raise SourceError(f"a presented certificate does not parse: {exc}") from None
+
+
+def _summaries(certs: list[x509.Certificate]) -> list[CertSummary]:
+    return [summarize(cert) for cert in certs]
