@@ -1,0 +1,1 @@
+"""TI connector exporter: connector state, VPN, terminals, cards, PINs, KIM, TI-Lage."""

@@ -1,0 +1,216 @@
+"""The TI collector: thin I/O around the pure readers and emitters.
+
+Order per scrape: connector.sds (without it nothing else of the connector can be called:
+the target is reported down), then each operation on its own - a failing call is counted
+in `ti_operation_failures_total{operation}` and leaves the others' series intact - then
+the KIM endpoints and the TI-Lage.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+import requests
+import urllib3
+from cryptography import x509
+from lxml import etree
+
+from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.logsetup import fields
+from exporters.core.tlsprobe import ProbeError
+from exporters.ti import directory, emit, kim, readings, soap, transport
+from exporters.ti.config import ConnectorConfig, TiConfig, TiTarget
+from exporters.ti.directory import Directory, DirectoryError
+from exporters.ti.tistatus import StatusCache
+
+log = logging.getLogger("exporters.ti")
+T = TypeVar("T")
+
+
+class TargetDown(Exception):
+    """connector.sds could not be read: the connector is not usable at all."""
+
+
+class TiCollector:
+    def __init__(self, config: TiConfig) -> None:
+        self.config = config
+        self._sessions: dict[str, requests.Session] = {}
+        self._lock = threading.Lock()
+        self._failures: dict[tuple[str, str], int] = {}
+        self._status_cache = StatusCache()
+        for name, target in config.targets.items():
+            if target.connector is not None:
+                if target.connector.insecure_skip_verify:
+                    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
+                try:
+                    self._sessions[name] = transport.build_session(target.connector)
+                except ValueError as exc:
+                    log.error("connector TLS setup failed", extra=fields(target=name, err=str(exc)))
+
+    def close(self) -> None:
+        for session in self._sessions.values():
+            session.close()
+
+    # -- per target ----------------------------------------------------------------------------
+
+    def collect_target(
+        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        if not isinstance(target, TiTarget):  # pragma: no cover - the config allows no other
+            raise TypeError(f"unsupported target {type(target).__name__}")
+        if target.connector is not None:
+            self._connector(name, target.connector, deadline, sink)
+        if target.kim is not None:
+            for service in ("smtp", "pop3"):
+                endpoint = getattr(target.kim, service)
+                if endpoint is None:
+                    continue
+                result = None
+                try:
+                    result = kim.check(service, endpoint, deadline, target.kim.ca_file)
+                except (kim.KimCheckFailed, ProbeError) as exc:
+                    log.warning(
+                        "KIM check failed",
+                        extra=fields(target=name, service=service, err=str(exc)),
+                    )
+                emit.kim(sink, service, result)
+        if target.ti_status is not None:
+            cfg = target.ti_status
+            snapshot = self._status_cache.get(cfg.url, cfg.interval, deadline, cfg.ca_file)
+            if not snapshot.ok:
+                log.warning("TI-Lage not available", extra=fields(target=name, err=snapshot.error))
+            emit.ti_status(sink, snapshot)
+
+    def _connector(
+        self, name: str, cfg: ConnectorConfig, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        session = self._sessions.get(name)
+        if session is None:
+            raise TargetDown("connector TLS/authentication setup failed (see the log at start)")
+        success: dict[str, bool] = {}
+        call = _Caller(self, name, cfg, session, deadline, success)
+        try:
+            reply = transport.request(
+                session, "GET", f"{cfg.base_url}/connector.sds", deadline, cfg.max_response_bytes
+            )
+            if reply.status != 200:
+                raise soap.CallFailed(f"HTTP {reply.status}")
+            soap.check_content_type(reply.content_type)
+            sds = directory.parse(reply.body)
+        except (soap.CallFailed, DirectoryError) as exc:
+            self._count_failure(name, "connector.sds")
+            raise TargetDown(f"connector.sds: {exc}") from None
+        success["connector.sds"] = True
+        emit.directory(sink, sds, cfg.expected_firmware)
+        emit.connector_certificate(sink, _not_after(reply.peer_chain))
+
+        status = call.run(
+            sds, "EventService", "GetResourceInformation", readings.resource_information
+        )
+        if status is not None:
+            emit.connector_status(sink, status)
+        terms = call.run(sds, "EventService", "GetCardTerminals", readings.card_terminals)
+        if terms is not None:
+            emit.terminals(sink, terms)
+        card_list = call.run(sds, "EventService", "GetCards", readings.cards)
+        if card_list is not None:
+            emit.cards(sink, card_list, [t.ct_id for t in terms or []])
+        expiry = call.run(
+            sds, "CertificateService", "CheckCertificateExpiration", readings.certificate_expiration
+        )
+        if expiry is not None:
+            emit.certificate_expiry(sink, expiry, card_list)
+        for card in card_list.own if card_list is not None else ():
+            if card.card_type != "SMC-B":
+                continue
+            pin = call.run(
+                sds,
+                "CardService",
+                "GetPinStatus",
+                readings.pin_status,
+                card_handle=card.handle,
+                pin_type=cfg.pin_type,
+            )
+            if pin is not None:
+                emit.pin_status(sink, card, pin)
+        with self._lock:
+            failures = {op: n for (t, op), n in self._failures.items() if t == name}
+        emit.operations(sink, success, failures)
+
+    def _count_failure(self, name: str, operation: str) -> None:
+        with self._lock:
+            key = (name, operation)
+            self._failures[key] = self._failures.get(key, 0) + 1
+
+
+class _Caller:
+    """Runs one SOAP operation; on failure logs, counts and returns None."""
+
+    def __init__(
+        self,
+        collector: TiCollector,
+        name: str,
+        cfg: ConnectorConfig,
+        session: requests.Session,
+        deadline: Deadline,
+        success: dict[str, bool],
+    ) -> None:
+        self.collector = collector
+        self.name = name
+        self.cfg = cfg
+        self.session = session
+        self.deadline = deadline
+        self.success = success
+        self.ctx = soap.CallContext(
+            cfg.mandant_id, cfg.client_system_id, cfg.workplace_id, cfg.user_id
+        )
+
+    def run(
+        self,
+        sds: Directory,
+        service: str,
+        operation: str,
+        reader: Callable[[etree._Element], T],
+        card_handle: str | None = None,
+        pin_type: str | None = None,
+    ) -> T | None:
+        try:
+            version = sds.pick(service)
+            if version is None:
+                raise soap.CallFailed(f"connector.sds offers no supported {service} version")
+            url = directory.resolve_endpoint(
+                version.endpoint, self.cfg.base_url, self.cfg.rewrite_endpoints
+            )
+            body = soap.build_request(
+                service, version.major_minor, operation, self.ctx, card_handle, pin_type
+            )
+            headers = {
+                "Content-Type": "text/xml; charset=utf-8",
+                "SOAPAction": f'"{soap.soap_action(service, version.major_minor, operation)}"',
+            }
+            reply = transport.request(
+                self.session, "POST", url, self.deadline, self.cfg.max_response_bytes, body, headers
+            )
+            result = reader(soap.payload(reply.status, reply.content_type, reply.body, operation))
+        except (soap.CallFailed, DirectoryError, ValueError) as exc:
+            self.collector._count_failure(self.name, operation)
+            self.success[operation] = False
+            log.warning(
+                "connector call failed",
+                extra=fields(target=self.name, operation=operation, err=str(exc)),
+            )
+            return None
+        self.success.setdefault(operation, True)
+        return result
+
+
+def _not_after(chain: tuple[bytes, ...]) -> float | None:
+    if not chain:
+        return None
+    try:
+        return x509.load_der_x509_certificate(chain[0]).not_valid_after_utc.timestamp()
+    except ValueError:
+        return None
