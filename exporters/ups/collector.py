@@ -1,0 +1,124 @@
+"""Scrapes one UPS per target: one GET for all scalars, one GETBULK for the tables.
+
+The I/O is here; everything about what the values mean is in the MIB modules. With
+`mib: auto` the first scrape asks the scalars of all known MIBs in the same GET and picks
+one (see detect.py); the choice is kept until the target fails once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.logsetup import fields
+from exporters.ups import apc, rfc1628, xups
+from exporters.ups.config import UpsConfig, UpsTarget
+from exporters.ups.detect import choose
+from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
+from exporters.ups.reading import render
+from exporters.ups.snmp import EventLoopThread, SnmpError, SnmpSession, SnmpValue
+
+log = logging.getLogger("exporters.ups")
+MIBS: dict[str, MibSpec] = {spec.name: spec for spec in (rfc1628.SPEC, apc.SPEC, xups.SPEC)}
+
+
+class UpsCollector:
+    """One SNMP engine per target on one shared background event loop."""
+
+    def __init__(self, config: UpsConfig) -> None:
+        self.config = config
+        self._loop = EventLoopThread()
+        self._lock = threading.Lock()
+        self._sessions: dict[str, SnmpSession] = {}
+        self._chosen: dict[str, str] = {}
+        self._reported: set[tuple[str, str]] = set()
+
+    def _session(self, name: str, target: UpsTarget) -> SnmpSession:
+        with self._lock:
+            session = self._sessions.get(name)
+            if session is None:
+                host, port = target.host_port()
+                attempt = self.config.target_timeout(name) / (target.snmp.retries + 1)
+                session = SnmpSession(host, port, target.snmp, attempt)
+                self._sessions[name] = session
+            return session
+
+    def collect_target(
+        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+    ) -> None:
+        assert isinstance(target, UpsTarget)
+        session = self._session(name, target)
+        before = session.packets_sent
+        try:
+            self._collect(name, target, session, deadline, sink)
+        except Exception:
+            self._chosen.pop(name, None)
+            raise
+        finally:
+            # Written also on failure; the core drops a failed target's series anyway.
+            sink.gauge(
+                "ups_snmp_packets_sent",
+                "SNMP request packets sent to the target in this scrape (incl. retries and "
+                "SNMPv3 discovery).",
+                session.packets_sent - before,
+            )
+
+    def _collect(
+        self,
+        name: str,
+        target: UpsTarget,
+        session: SnmpSession,
+        deadline: Deadline,
+        sink: MetricSink,
+    ) -> None:
+        mib = target.mib if target.mib != "auto" else self._chosen.get(name)
+        candidates = [MIBS[mib]] if mib else list(MIBS.values())
+        oids = list(dict.fromkeys(oid for spec in candidates for oid in spec.oids()))
+        answer = self._loop.run(session.get(oids), deadline)
+        answered = [
+            spec.name
+            for spec in candidates
+            if any(oid in answer and oid not in (SYS_OBJECT_ID,) for oid in _own(spec))
+        ]
+        if mib is None:
+            mib = choose(_text(answer.get(SYS_OBJECT_ID)), answered)
+            if mib is None:
+                raise SnmpError("the agent answered none of the UPS MIBs (RFC 1628, APC, XUPS)")
+            self._chosen[name] = mib
+            log.info("UPS MIB chosen", extra=fields(target=name, mib=mib))
+        elif mib not in answered:
+            raise SnmpError(f"the agent answered none of the {mib} OIDs")
+        spec = MIBS[mib]
+        scalars = spec.keyed(answer)
+        columns = spec.tables(scalars)
+        table = (
+            self._loop.run(session.bulk_columns(columns), deadline) if any(columns.values()) else {}
+        )
+        reading = spec.parse(scalars, table, time.time())
+        for problem in reading.problems:
+            if (name, problem) not in self._reported:  # once per target, not every scrape
+                self._reported.add((name, problem))
+                log.warning("skipped a value", extra=fields(target=name, problem=problem))
+        render(reading, sink)
+
+    def close(self) -> None:
+        with self._lock:
+            sessions = list(self._sessions.values())
+            self._sessions.clear()
+        for session in sessions:
+            try:
+                session.close()
+            except Exception as exc:
+                log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
+        self._loop.close()
+
+
+def _own(spec: MibSpec) -> list[str]:
+    """The MIB's own scalars (not the system group every agent answers)."""
+    return [oid for key, oid in spec.scalars.items() if not key.startswith("sys")]
+
+
+def _text(value: SnmpValue | None) -> str | None:
+    return str(value) if value is not None else None

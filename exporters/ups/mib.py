@@ -1,0 +1,41 @@
+"""What every MIB module provides: its scalars, its tables and a parser to a Reading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from exporters.ups.reading import Reading
+from exporters.ups.snmp import SnmpValue
+from exporters.ups.values import Values
+
+SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
+SYS_UPTIME = "1.3.6.1.2.1.1.3.0"
+SYSTEM = {"sysObjectID": SYS_OBJECT_ID, "sysUpTime": SYS_UPTIME}
+MAX_ROWS = 32
+"""Upper bound on rows read per table (a UPS has 1-3 lines and a handful of alarms)."""
+
+
+@dataclass(frozen=True)
+class MibSpec:
+    """One UPS MIB: `parse(scalars by key, table cells by OID, now)` -> Reading."""
+
+    name: str
+    scalars: Mapping[str, str]
+    tables: Callable[[Values], dict[str, int]]
+    """Which table columns to read and how many rows, given the scalars' answer."""
+    parse: Callable[[Values, Values, float], Reading]
+
+    def oids(self) -> list[str]:
+        return list(self.scalars.values())
+
+    def keyed(self, answer: Values) -> dict[str, SnmpValue]:
+        """The answer's values of this MIB's scalars, keyed by name."""
+        return {key: answer[oid] for key, oid in self.scalars.items() if oid in answer}
+
+
+def rows(value: object) -> int:
+    """A row count from a scalar (0 if absent or not a sane number)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return min(value, MAX_ROWS)
+    return 0

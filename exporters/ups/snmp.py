@@ -1,0 +1,264 @@
+"""Thin SNMP I/O on pysnmp 7: GET and GETBULK with raw OIDs, bounded by a deadline.
+
+pysnmp 7 is asyncio-only while the core runs each target in its own thread. One event
+loop runs in a background thread per collector; threads hand it coroutines with
+`run_coroutine_threadsafe` and wait at most until their deadline. No MIB files are loaded
+(OIDs are sent as numbers), which keeps memory and start-up small. Each target gets its own
+SnmpEngine, so v3 engine discovery is cached per agent and sent packets can be counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pyasn1.type import univ
+from pysnmp.entity.engine import SnmpEngine
+from pysnmp.entity.rfc3413 import cmdgen
+from pysnmp.hlapi.v3arch.asyncio import auth
+from pysnmp.hlapi.v3arch.asyncio.lcd import CommandGeneratorLcdConfigurator
+from pysnmp.hlapi.v3arch.asyncio.transport import UdpTransportTarget
+from pysnmp.proto import rfc1902, rfc1905
+
+from exporters.core import Deadline
+from exporters.ups.config import SnmpSettings
+
+T = TypeVar("T")
+_LCD = CommandGeneratorLcdConfigurator()
+
+_AUTH = {
+    "MD5": auth.usmHMACMD5AuthProtocol,
+    "SHA": auth.usmHMACSHAAuthProtocol,
+    "SHA-224": auth.usmHMAC128SHA224AuthProtocol,
+    "SHA-256": auth.usmHMAC192SHA256AuthProtocol,
+    "SHA-384": auth.usmHMAC256SHA384AuthProtocol,
+    "SHA-512": auth.usmHMAC384SHA512AuthProtocol,
+}
+_PRIV = {
+    "DES": auth.usmDESPrivProtocol,
+    "AES": auth.usmAesCfb128Protocol,
+    "AES-192": auth.usmAesCfb192Protocol,
+    "AES-256": auth.usmAesCfb256Protocol,
+}
+_TOO_BIG = 1
+_NO_SUCH_NAME = 2
+
+
+class Oid(str):
+    """An OBJECT IDENTIFIER value returned by the agent (not text)."""
+
+
+SnmpValue = int | bytes | Oid
+"""Integers, counters, gauges and TimeTicks are int; strings bytes; OIDs Oid."""
+
+
+class SnmpError(Exception):
+    """The agent did not answer usably (timeout, auth failure, error status)."""
+
+
+def decode(value: Any) -> SnmpValue | None:
+    """pysnmp value -> plain Python; None for NoSuchObject/Instance, EndOfMibView, Null."""
+    if isinstance(value, rfc1905.NoSuchObject | rfc1905.NoSuchInstance | rfc1905.EndOfMibView):
+        return None
+    if isinstance(value, univ.Null):
+        return None
+    if isinstance(value, univ.ObjectIdentifier):
+        return Oid(str(value))
+    if isinstance(value, univ.Integer):
+        return int(value)
+    if isinstance(value, univ.OctetString):
+        return bytes(value.asOctets())
+    return None
+
+
+def auth_data(settings: SnmpSettings) -> auth.CommunityData | auth.UsmUserData:
+    """pysnmp credentials for the configured version."""
+    if settings.version in ("1", "2c"):
+        assert settings.community is not None
+        return auth.CommunityData(
+            settings.community.get_secret_value(), mpModel=0 if settings.version == "1" else 1
+        )
+    level = settings.security_level
+    auth_key = settings.auth_password.get_secret_value() if settings.auth_password else None
+    priv_key = settings.priv_password.get_secret_value() if settings.priv_password else None
+    return auth.UsmUserData(
+        settings.username or "",
+        authKey=auth_key if level != "noAuthNoPriv" else None,
+        privKey=priv_key if level == "authPriv" else None,
+        authProtocol=_AUTH[settings.auth_protocol] if level != "noAuthNoPriv" else None,
+        privProtocol=_PRIV[settings.priv_protocol] if level == "authPriv" else None,
+    )
+
+
+class EventLoopThread:
+    """One asyncio loop in a daemon thread; `run` executes a coroutine with a deadline."""
+
+    def __init__(self, name: str = "ups-snmp") -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
+        future = asyncio.run_coroutine_threadsafe(
+            asyncio.wait_for(coro, timeout=deadline.remaining()), self.loop
+        )
+        try:
+            return future.result(timeout=deadline.remaining() + 0.05)
+        except TimeoutError:
+            future.cancel()
+            raise SnmpError("no answer before the deadline") from None
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=2)
+
+
+@dataclass
+class _Counter:
+    sent: int = 0
+
+
+class SnmpSession:
+    """One agent: its engine, credentials and a count of packets sent to it."""
+
+    def __init__(
+        self, host: str, port: int, settings: SnmpSettings, attempt_timeout: float
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.settings = settings
+        self.attempt_timeout = max(0.1, attempt_timeout)
+        self.engine = SnmpEngine()
+        self._auth = auth_data(settings)
+        self._counter = _Counter()
+        self._addr_name: str | None = None
+
+    @property
+    def packets_sent(self) -> int:
+        return self._counter.sent
+
+    async def _configure(self) -> str:
+        # Configured once: pysnmp keys its target table by timeout, so a per-request timeout
+        # would grow it forever. The deadline is enforced around each request instead.
+        if self._addr_name is None:
+            target = await UdpTransportTarget.create(
+                (self.host, self.port), timeout=self.attempt_timeout, retries=self.settings.retries
+            )
+            self._addr_name = _LCD.configure(
+                self.engine, self._auth, target, self.settings.context_name
+            )[0]
+            self._count_packets()
+        return self._addr_name
+
+    def _count_packets(self) -> None:
+        dispatcher = self.engine.transport_dispatcher
+        original = dispatcher.send_message
+        counter = self._counter
+
+        def counting_send(*args: Any, **kwargs: Any) -> Any:
+            counter.sent += 1
+            return original(*args, **kwargs)
+
+        dispatcher.send_message = counting_send
+
+    async def _request(
+        self, oids: Sequence[str], kind: str = "get", repetitions: int = 0
+    ) -> tuple[int, int, list[tuple[str, SnmpValue | None]]]:
+        """One request PDU (`get`, `next` or `bulk`); returns status, index, varbinds."""
+        addr_name = await self._configure()
+        future: asyncio.Future[tuple[Any, int, int, Any]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+        def done(
+            engine: Any, handle: Any, error: Any, status: Any, index: Any, varbinds: Any, _: Any
+        ) -> None:
+            if not future.done():
+                future.set_result((error, int(status), int(index), varbinds))
+
+        varbinds = [(rfc1902.ObjectName(oid), univ.Null("")) for oid in oids]
+        context = rfc1902.OctetString(self.settings.context_name)
+        if kind == "bulk":
+            cmdgen.BulkCommandGenerator().send_varbinds(
+                self.engine, addr_name, None, context, 0, repetitions, varbinds, done, None
+            )
+        else:
+            generator = (
+                cmdgen.NextCommandGenerator if kind == "next" else cmdgen.GetCommandGenerator
+            )
+            generator().send_varbinds(self.engine, addr_name, None, context, varbinds, done, None)
+        error, status, index, answer = await future
+        if error:
+            raise SnmpError(str(error))
+        return status, index, [(str(oid), decode(value)) for oid, value in answer]
+
+    async def get(self, oids: Sequence[str]) -> dict[str, SnmpValue]:
+        """GET all `oids` in one PDU; split only when the agent says tooBig.
+
+        Missing OIDs are simply absent from the result. SNMP v1 reports a missing OID as
+        noSuchName for the whole PDU: that OID is dropped and the rest asked again.
+        """
+        pending = [list(oids)]
+        result: dict[str, SnmpValue] = {}
+        while pending:
+            batch = pending.pop()
+            if not batch:
+                continue
+            status, index, answer = await self._request(batch)
+            if status == 0:
+                result.update({oid: value for oid, value in answer if value is not None})
+            elif status == _TOO_BIG and len(batch) > 1:
+                half = len(batch) // 2
+                pending += [batch[:half], batch[half:]]
+            elif status == _NO_SUCH_NAME and 0 < index <= len(batch):
+                pending.append(batch[: index - 1] + batch[index:])
+            else:
+                raise SnmpError(f"agent answered error-status {status} (index {index})")
+        return result
+
+    async def bulk_columns(self, columns: Mapping[str, int]) -> dict[str, SnmpValue]:
+        """Read up to `rows` cells of each table column with GETBULK (GETNEXT on v1).
+
+        All columns go into one PDU with max-repetitions = the most rows wanted; more
+        requests follow only if the agent's PDU limit cut the answer short. No subtree walk:
+        a column ends at its row count or where its OIDs end.
+        """
+        result: dict[str, SnmpValue] = {}
+        cursors = {col: col for col, rows in columns.items() if rows > 0}
+        got = dict.fromkeys(cursors, 0)
+        for _ in range(max(columns.values(), default=0) + 1):
+            active = [c for c in cursors if got[c] < columns[c]]
+            if not active:
+                break
+            asked = [cursors[c] for c in active]
+            if self.settings.version == "1":
+                status, index, answer = await self._request(asked, "next")
+                if status == _NO_SUCH_NAME:  # v1 says "end of MIB view" this way
+                    break
+            else:
+                missing = max(columns[c] - got[c] for c in active)
+                status, index, answer = await self._request(asked, "bulk", missing)
+            if status != 0:
+                raise SnmpError(f"agent answered error-status {status} (index {index})")
+            progressed = False
+            for position, (oid, value) in enumerate(answer):
+                col = active[position % len(active)]
+                if col not in cursors or got[col] >= columns[col]:
+                    continue
+                if value is None or not oid.startswith(col + "."):
+                    del cursors[col]
+                    continue
+                result[oid] = value
+                got[col] += 1
+                cursors[col] = oid
+                progressed = True
+            if not progressed:
+                break
+        return result
+
+    def close(self) -> None:
+        if self._addr_name is not None:
+            self.engine.close_dispatcher()

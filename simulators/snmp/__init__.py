@@ -1,0 +1,1 @@
+"""SNMP recordings of UPS network cards for snmpsim (see README.md)."""

@@ -1,0 +1,84 @@
+"""Real snmpsim agents serving the UPS recordings, and helpers to scrape them in-process."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devkit.ports import free_port
+from devkit.snmpsim import SnmpSim, V3User, install_recordings
+from exporters.core.config import parse_config
+from exporters.core.metrics import MetricSink
+from exporters.core.scrape import ScrapeRunner
+from exporters.ups.collector import UpsCollector
+from exporters.ups.config import UpsConfig
+
+REPO = Path(__file__).resolve().parents[2]
+RECORDINGS = REPO / "simulators" / "snmp"
+V3 = V3User("praxis", "auth-secret-1", "SHA256", "priv-secret-1", "AES256")
+
+
+def recordings() -> list[Path]:
+    return sorted(RECORDINGS.glob("*.snmprec"))
+
+
+@pytest.fixture(scope="session")
+def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpSim]:
+    """v1/v2c/v3 agent with every recording (community = file name)."""
+    work = tmp_path_factory.mktemp("snmpsim")
+    data = install_recordings(recordings(), work / "data")
+    sim = SnmpSim(data, work, v3_users=[V3])
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture(scope="session")
+def v3_agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpSim]:
+    """An agent that speaks only SNMPv3 (authPriv user)."""
+    work = tmp_path_factory.mktemp("snmpsim-v3")
+    data = install_recordings([RECORDINGS / "apc-smartups.snmprec"], work / "data")
+    sim = SnmpSim(data, work, v3_users=[V3], v3_only=True, name="snmpsim-v3")
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A bound UDP port that never answers (a black-holed agent)."""
+    port = free_port(udp=True)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port))
+    yield port
+    sock.close()
+
+
+class Scraper:
+    """Runs the real collector through the core's ScrapeRunner, like /metrics does."""
+
+    def __init__(self, config_text: str) -> None:
+        self.config = parse_config(config_text, UpsConfig)
+        self.collector = UpsCollector(self.config)
+        self.runner = ScrapeRunner("ups", self.config, self.collector)
+
+    def scrape(self, *names: str, timeout: float | None = None) -> MetricSink:
+        return self.runner.scrape(list(names or self.config.targets), timeout)
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+@pytest.fixture
+def scraper() -> Iterator[type[Scraper]]:
+    made: list[Scraper] = []
+
+    class Tracked(Scraper):
+        def __init__(self, config_text: str) -> None:
+            super().__init__(config_text)
+            made.append(self)
+
+    yield Tracked
+    for s in made:
+        s.close()
