@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_header_metrics() -> None:
     assert sink.sample_value("firebird_oldest_active_transaction") == 95
 
 
-DB_ROW = (0, 1, 10, 20, 30, 40, 1, 2, 3, 4, 5, 6, 7, 8, 4500, 2)
+DB_ROW = (0, 1, 10, 20, 30, 40, 1, 2, 3, 4, 5, 6, 7, 8, Decimal("4500.0"), 2)
 
 
 def test_activity_rows_become_state_sets_and_counters() -> None:
