@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 SHUTDOWN_MODES = ("online", "multi", "single", "full")
 BACKUP_STATES = ("normal", "stalled", "merge")
@@ -111,8 +112,15 @@ def _state_name(names: Sequence[str], code: object) -> str | None:
     return names[code] if 0 <= code < len(names) else f"unknown_{code}"
 
 
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    return float(value)
+
+
 def _count(value: object) -> int:
-    return int(value) if isinstance(value, int) else 0
+    number = _number(value)
+    return int(number) if number is not None else 0
 
 
 def _by_state(names: Sequence[str], rows: Sequence[Sequence[object]]) -> dict[str, int]:
@@ -131,13 +139,13 @@ def parse_activity(
 ) -> Activity:
     """Rows of DATABASE_SQL, attachments_sql and STATEMENTS_SQL -> `Activity`."""
     row = list(database_row)
-    age_ms = row[14]
+    age_ms = _number(row[14])  # DATEDIFF(MILLISECOND) is NUMERIC(18,1) on Firebird 3+
     return Activity(
         shutdown_mode=_state_name(SHUTDOWN_MODES, row[0]),
         backup_state=_state_name(BACKUP_STATES, row[1]),
         pages={op: _count(v) for op, v in zip(PAGE_OPERATIONS, row[2:6], strict=True)},
         records={op: _count(v) for op, v in zip(RECORD_OPERATIONS, row[6:14], strict=True)},
-        oldest_active_age_seconds=max(0.0, age_ms / 1000.0) if isinstance(age_ms, int) else 0.0,
+        oldest_active_age_seconds=max(0.0, age_ms / 1000.0) if age_ms is not None else 0.0,
         open_transactions=_count(row[15]),
         attachments=_by_state(ATTACHMENT_STATES, attachment_rows),
         statements=_by_state(STATEMENT_STATES, statement_rows),
