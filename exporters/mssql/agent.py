@@ -33,7 +33,7 @@ def agent_jobs(rows: Rows, sink: MetricSink) -> None:
         job = text(row.get("job_name"))
         if not job:
             continue
-        labels = {"job": job}
+        labels = {"job_name": job}
         sink.gauge(
             "mssql_agent_job_enabled",
             "1 if the SQL Agent job is enabled.",

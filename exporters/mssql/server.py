@@ -23,7 +23,7 @@ def server_info(rows: Rows, sink: MetricSink) -> int | None:
             "product_level": text(row.get("product_level")) or "",
             "edition": text(row.get("edition")) or "",
             "engine_edition": str(int(edition)) if edition is not None else "",
-            "instance": text(row.get("instance_name")) or "",
+            "instance_name": text(row.get("instance_name")) or "",
         },
     )
     return int(edition) if edition is not None else None

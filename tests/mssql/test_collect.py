@@ -23,7 +23,7 @@ def test_standard_instance() -> None:
     info = sink.samples("mssql_info")[0].labels
     assert info["version"] == "15.0.4375.4"  # the full build, not a float
     assert info["engine_edition"] == "2"
-    assert info["instance"] == ""
+    assert info["instance_name"] == ""
     assert value(sink, "mssql_start_time_seconds") == NOW_EPOCH - 3 * 86400
     assert value(sink, "mssql_database_state", database="M1PRO", state="ONLINE") == 1
     assert value(sink, "mssql_database_state", database="M1PRO", state="SUSPECT") == 0
@@ -47,16 +47,16 @@ def test_standard_instance() -> None:
     )
     assert value(sink, "mssql_database_last_backup_timestamp_seconds", database="tempdb") is None
     assert value(sink, "mssql_backup_full_max_age_seconds") == 26 * 3600
-    job = {"job": "M1PRO Index-Wartung"}
+    job = {"job_name": "M1PRO Index-Wartung"}
     assert value(sink, "mssql_agent_job_last_run_outcome", outcome="failed", **job) == 1
     assert value(sink, "mssql_agent_job_last_run_outcome", outcome="succeeded", **job) == 0
     assert value(sink, "mssql_agent_job_last_run_timestamp_seconds", **job) == NOW_EPOCH - 3 * 3600
     assert value(sink, "mssql_agent_job_last_run_duration_seconds",
-                 job="M1PRO Vollsicherung") == 15 * 60 + 23  # fmt: skip
-    never = {"job": "Alter Export (deaktiviert)"}
+                 job_name="M1PRO Vollsicherung") == 15 * 60 + 23  # fmt: skip
+    never = {"job_name": "Alter Export (deaktiviert)"}
     assert value(sink, "mssql_agent_job_enabled", **never) == 0
     assert all(s.value == 0 for s in sink.samples("mssql_agent_job_last_run_outcome")
-               if s.labels["job"] == never["job"])  # fmt: skip
+               if s.labels["job_name"] == never["job_name"])  # fmt: skip
     assert value(sink, "mssql_agent_job_last_run_timestamp_seconds", **never) is None
     assert value(sink, "mssql_batch_requests_total") == 1_234_567
     assert value(sink, "mssql_deadlocks_total") == 3
@@ -82,7 +82,7 @@ def test_named_express_instance() -> None:
     assert "agent_jobs" not in ran  # Express has no SQL Agent: not an error
     assert value(sink, "mssql_query_errors_total", query="agent_jobs") == 0
     assert sink.samples("mssql_agent_job_enabled") == []
-    assert sink.samples("mssql_info")[0].labels["instance"] == "PRAXIS"
+    assert sink.samples("mssql_info")[0].labels["instance_name"] == "PRAXIS"
     # counters under MSSQL$PRAXIS: are found like SQLServer: ones
     assert value(sink, "mssql_batch_requests_total") == 1_234_567
     assert value(sink, "mssql_page_life_expectancy_seconds") == 4120
@@ -137,7 +137,7 @@ def test_nulls_are_left_out_not_zero() -> None:
     first = sink.samples("mssql_database_last_backup_timestamp_seconds")[0]
     assert first.value == NOW_EPOCH - 20 * 3600
     assert value(sink, "mssql_agent_job_last_run_timestamp_seconds",
-                 job="M1PRO Vollsicherung") is None  # fmt: skip
+                 job_name="M1PRO Vollsicherung") is None  # fmt: skip
     # engine edition unknown: no Express ratio guessed, Agent still asked
     assert sink.samples("mssql_database_express_limit_ratio") == []
 
