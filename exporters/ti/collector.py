@@ -41,6 +41,7 @@ class TiCollector:
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], int] = {}
         self._status_cache = StatusCache()
+        self._setup_errors: dict[str, str] = {}
         for name, target in config.targets.items():
             if target.connector is not None:
                 if target.connector.insecure_skip_verify:
@@ -48,6 +49,7 @@ class TiCollector:
                 try:
                     self._sessions[name] = transport.build_session(target.connector)
                 except ValueError as exc:
+                    self._setup_errors[name] = str(exc)
                     log.error("connector TLS setup failed", extra=fields(target=name, err=str(exc)))
 
     def close(self) -> None:
@@ -89,7 +91,8 @@ class TiCollector:
     ) -> None:
         session = self._sessions.get(name)
         if session is None:
-            raise TargetDown("connector TLS/authentication setup failed (see the log at start)")
+            reason = self._setup_errors.get(name, "unknown reason")
+            raise TargetDown(f"connector TLS/authentication setup failed: {reason}")
         success: dict[str, bool] = {}
         call = _Caller(self, name, cfg, session, deadline, success)
         try:

@@ -105,13 +105,13 @@ def connector_config(url: str, ti_pki: Pki, **extra: Any) -> dict[str, Any]:
 
 
 def scrape(
-    target: dict[str, Any], collector: TiCollector | None = None
+    target: dict[str, Any], collector: TiCollector | None = None, deadline: float = 10.0
 ) -> tuple[MetricSink, TiCollector]:
     """Run one collection of target `t` in-process; exceptions propagate (target down)."""
     config = parse_config(yaml.safe_dump({"targets": {"t": target}}), TiConfig)
     collector = collector or TiCollector(config)
     sink = MetricSink({"target": "t"})
-    collector.collect_target("t", config.targets["t"], Deadline.after(10), sink)
+    collector.collect_target("t", config.targets["t"], Deadline.after(deadline), sink)
     return sink, collector
 
 
