@@ -102,6 +102,12 @@ class UpsCollector:
                 self._reported.add((name, problem))
                 log.warning("skipped a value", extra=fields(target=name, problem=problem))
         render(reading, sink)
+        sink.gauge(
+            "ups_shutdown_margin_seconds",
+            "Configured run time the servers on this UPS need for a clean shutdown "
+            "(shutdown_margin); UpsRuntimeBelowShutdownMargin compares against it.",
+            target.shutdown_margin,
+        )
 
     def close(self) -> None:
         with self._lock:

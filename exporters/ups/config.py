@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from exporters.core import ConfigModel, ExporterConfig, TargetBase
+from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
 
 AuthProtocol = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProtocol = Literal["DES", "AES", "AES-192", "AES-256"]
@@ -61,6 +61,8 @@ class UpsTarget(TargetBase):
     address: str
     snmp: SnmpSettings
     mib: MibChoice = "auto"
+    shutdown_margin: Duration = 300.0
+    """Run time the servers on this UPS need to shut down cleanly; exported for the alert."""
 
     @field_validator("address")
     @classmethod
