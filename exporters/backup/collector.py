@@ -38,6 +38,7 @@ class BackupCollector:
         self.config = config
         self.cache = TTLCache()
         self.store = StateStore(config.push.state_dir)
+        self.store.remove_stale_temp_files()
         self._veeam: dict[str, VeeamClient] = {}
         self._veeam_lock = threading.Lock()
         self._veeam_success: dict[tuple[str, str], float] = {}

@@ -156,6 +156,23 @@ class StateStore:
         except (json.JSONDecodeError, TypeError) as exc:
             raise ValueError(f"state file of {target} is corrupt: {type(exc).__name__}") from None
 
+    def remove_stale_temp_files(self, older_than: float = 300.0) -> int:
+        """Delete temp files left by a writer that was killed; returns how many."""
+        removed = 0
+        limit = time.time() - older_than
+        try:
+            candidates = list(self.directory.glob(".*.tmp"))
+        except OSError:
+            return 0
+        for path in candidates:
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
     def save(self, target: str, state: PushState) -> None:
         """write temp -> fsync -> rename -> fsync(dir): the file is always old or new."""
         self.directory.mkdir(parents=True, exist_ok=True)

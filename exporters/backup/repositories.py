@@ -128,7 +128,8 @@ def fetch_borg(target: BorgTarget, deadline: Deadline) -> RepoState:
     if target.archive_prefix:
         listing.append(f"--prefix={target.archive_prefix}")
     archives = repo.borg_archives(run([*listing, target.repository], env, deadline.remaining()))
-    latest = max(archives, key=lambda a: a.time, default=None)
+    # borg lists archives oldest first; on equal start times the later entry is newer
+    latest = max(reversed(archives), key=lambda a: a.time, default=None)
     info = None
     if latest is not None:
         info = repo.borg_info(

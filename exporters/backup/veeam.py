@@ -85,10 +85,12 @@ class VeeamClient:
     def __init__(self, target: VeeamTarget) -> None:
         self.target = target
         self.session = requests.Session()
+        # given per request: a session-wide `verify` loses against REQUESTS_CA_BUNDLE
+        self.verify: bool | str = True
         if target.insecure_skip_verify:
-            self.session.verify = False
+            self.verify = False
         elif target.ca_file:
-            self.session.verify = target.ca_file
+            self.verify = target.ca_file
         self.session.headers["x-api-version"] = target.api_version
         self.session.headers["Accept"] = "application/json"
         self._token: str | None = None
@@ -104,6 +106,7 @@ class VeeamClient:
                 "password": self.target.password.get_secret_value(),
             },
             timeout=deadline.remaining(),
+            verify=self.verify,
         )
         if resp.status_code != 200:
             raise PermissionError(f"Veeam login failed: HTTP {resp.status_code}")
@@ -134,6 +137,7 @@ class VeeamClient:
                     params={"skip": skip, "limit": PAGE},
                     headers={"Authorization": f"Bearer {self.token(deadline)}"},
                     timeout=deadline.remaining(),
+                    verify=self.verify,
                 )
                 if resp.status_code == 401 and attempt == 1:
                     with self._lock:
