@@ -47,7 +47,7 @@ class CertsCollector:
         if target.file is not None:
             self._files(name, target, target.file, deadline, sink)
         elif target.address is not None:
-            self._endpoint(target, target.address, deadline, sink)
+            self._endpoint(name, target, target.address, deadline, sink)
         elif target.expires is not None:
             series.emit_item(sink, target.expires, target.description or name)
         elif target.windows_store is not None:
@@ -86,7 +86,7 @@ class CertsCollector:
             log.warning("certificate file unreadable", extra=fields(target=name, err=error))
 
     def _endpoint(
-        self, target: CertTarget, address: str, deadline: Deadline, sink: MetricSink
+        self, name: str, target: CertTarget, address: str, deadline: Deadline, sink: MetricSink
     ) -> None:
         host, port = split_address(address)
         result = probe(
@@ -99,6 +99,10 @@ class CertsCollector:
         )
         series.emit_chain(sink, _summaries(_load_der(result.chain)), address)
         series.emit_endpoint(sink, result)
+        if not result.verified:
+            log.debug(
+                "chain does not verify", extra=fields(target=name, reason=result.verify_error)
+            )
 
     def _windows_store(self, store: str, sink: MetricSink) -> None:
         enum = getattr(ssl, "enum_certificates", None)

@@ -217,7 +217,9 @@ targets:
         duration = sink.sample_value("cert_scrape_duration_seconds", {"target": target})
         assert duration is not None and duration <= 1.0
     by_target = {
-        getattr(r, "praxis_fields", {}).get("target"): str(getattr(r, "praxis_fields", {}))
+        getattr(r, "praxis_fields", {}).get(
+            "target"
+        ): f"{r.getMessage()} {getattr(r, 'praxis_fields', {})}"
         for r in caplog.records
     }
     # the probe's own timeout or the core's, whichever notices first: both say so

@@ -59,7 +59,7 @@ def test_pkcs12_without_password_and_legacy_3des(pki: Pki) -> None:
         pki.good.key,
         pki.good.cert,
         [pki.root.cert],
-        legacy,  # type: ignore[arg-type]
+        legacy,
     )
     assert parse_certificates(blob, b"123456") == [pki.good.cert, pki.root.cert]
 
