@@ -40,9 +40,21 @@ def pick_driver(configured: str | None, installed: Sequence[str]) -> str:
     )
 
 
-def quote(value: str) -> str:
-    """ODBC attribute value: braced, with `}` doubled, so `;` and `=` cannot inject keys."""
-    return "{" + value.replace("}", "}}") + "}"
+class UnquotableValue(ValueError):
+    """A value the driver cannot take literally (the message names the key, not the value)."""
+
+
+def quote(key: str, value: str, freetds: bool = False) -> str:
+    """`KEY={value}`: braced so that `;` and `=` cannot inject keys.
+
+    ODBC doubles a `}` inside braces. FreeTDS does not undo the doubling: it ends a braced
+    value at the first `}` followed by `;` or the end, and takes everything else literally.
+    """
+    if not freetds:
+        return f"{key}={{{value.replace('}', '}}')}}}"
+    if "};" in value:
+        raise UnquotableValue(f"{key} contains '}};', which the FreeTDS driver cannot pass")
+    return f"{key}={{{value}}}"
 
 
 def is_freetds(driver: str) -> bool:
@@ -51,15 +63,16 @@ def is_freetds(driver: str) -> bool:
 
 def connection_string(target: MssqlTarget, driver: str) -> str:
     """Read-only intent, master database, encryption per config, our application name."""
-    parts = [f"DRIVER={quote(driver)}", f"SERVER={quote(target.server)}",
+    tds = is_freetds(driver)
+    parts = [quote("DRIVER", driver, tds), quote("SERVER", target.server, tds),
              "DATABASE=master", f"APP={APP_NAME}"]  # fmt: skip
     if target.integrated_auth:
         parts.append("Trusted_Connection=yes")
     else:
-        parts.append(f"UID={quote(target.user or '')}")
+        parts.append(quote("UID", target.user or "", tds))
         if target.password is not None:
-            parts.append(f"PWD={quote(target.password.get_secret_value())}")
-    if is_freetds(driver):
+            parts.append(quote("PWD", target.password.get_secret_value(), tds))
+    if tds:
         # FreeTDS: TDS 7.4 (SQL Server 2012+); its own key for TLS.
         parts.append("TDS_Version=7.4")
         parts.append("Encryption=" + ("require" if target.encrypt else "off"))

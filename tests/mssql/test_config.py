@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from exporters.core import ConfigError
 from exporters.core.config import load_config, parse_config
 from exporters.mssql.config import MssqlConfig
-from exporters.mssql.dsn import DriverNotFound, connection_string, pick_driver
+from exporters.mssql.dsn import DriverNotFound, UnquotableValue, connection_string, pick_driver
 from tests.mssql.helpers import target
 
 
@@ -44,9 +45,16 @@ def test_password_file_relative_to_config(tmp_path: Path) -> None:
     cfg.write_text("targets:\n  a:\n    server: db\n    user: monitor\n    password_file: pw\n")
     tgt = load_config(cfg, MssqlConfig).targets["a"]
     assert tgt.password is not None and tgt.password.get_secret_value() == "s3cr3t;}x"
-    dsn = connection_string(tgt, "FreeTDS")
-    assert "PWD={s3cr3t;}}x};" in dsn  # braced: a `;` cannot add keys
+    assert "PWD={s3cr3t;}}x};" in connection_string(tgt, "ODBC Driver 18 for SQL Server")
+    assert "PWD={s3cr3t;}x};" in connection_string(tgt, "FreeTDS")  # FreeTDS: no doubling
     assert "s3cr3t" not in repr(tgt)
+
+
+def test_freetds_cannot_take_brace_semicolon() -> None:
+    tgt = target().model_copy(update={"password": SecretStr("ab};DRIVER=x")})
+    with pytest.raises(UnquotableValue, match="PWD contains") as err:
+        connection_string(tgt, "FreeTDS")
+    assert "DRIVER=x" not in str(err.value)
 
 
 def test_pick_driver() -> None:
