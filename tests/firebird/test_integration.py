@@ -10,6 +10,7 @@ import fdb
 import pytest
 
 from devkit import firebird as fb
+from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
 from exporters.firebird import drivers
 from exporters.firebird.config import FirebirdConfig
@@ -19,6 +20,12 @@ from .conftest import LIMITED_PASSWORD, Database, config_for, scrape, target_yam
 pytestmark = pytest.mark.integration
 
 Runner = Callable[[FirebirdConfig], ScrapeRunner]
+
+
+def num(sink: MetricSink, name: str, **labels: str) -> float:
+    found = sink.sample_value(name, labels)
+    assert found is not None, f"{name} {labels} missing"
+    return found
 
 
 def sysdba(db: Database) -> fdb.Connection:
@@ -78,16 +85,16 @@ def test_open_transaction_moves_gap_and_age(fb_db: Database, runner_for: Runner)
         other.close()
         time.sleep(1.2)
         during = scrape(runner)
-        gap_before = before.sample_value("firebird_next_transaction") - before.sample_value(
-            "firebird_oldest_active_transaction"
+        gap_before = num(before, "firebird_next_transaction") - num(
+            before, "firebird_oldest_active_transaction"
         )
-        gap = during.sample_value("firebird_next_transaction") - during.sample_value(
-            "firebird_oldest_active_transaction"
+        gap = num(during, "firebird_next_transaction") - num(
+            during, "firebird_oldest_active_transaction"
         )
         assert gap >= gap_before + 30
-        assert during.sample_value("firebird_oldest_active_transaction_age_seconds") >= 1.0
-        assert during.sample_value("firebird_open_transactions") == 1
-        assert during.sample_value("firebird_attachments", {"state": "idle"}) >= 1
+        assert num(during, "firebird_oldest_active_transaction_age_seconds") >= 1.0
+        assert num(during, "firebird_open_transactions") == 1
+        assert num(during, "firebird_attachments", state="idle") >= 1
     finally:
         holder.rollback()
         holder.close()
@@ -143,7 +150,7 @@ def test_user_without_rdb_admin_is_reported_not_crashed(
         # header figures are complete for both; MON$ attachments only for the admin
         assert sink.sample_value("firebird_next_transaction", lim) is not None
         assert sink.sample_value("firebird_attachments", {**lim, "state": "idle"}) == 0
-        assert sink.sample_value("firebird_attachments", {**adm, "state": "idle"}) >= 3
+        assert num(sink, "firebird_attachments", target="admin", state="idle") >= 3
     finally:
         for con in others:
             con.close()
@@ -201,7 +208,7 @@ def test_monitoring_min_interval_reuses_the_snapshot(fb_db: Database, runner_for
         assert second.sample_value("firebird_attachments", idle) == first.sample_value(
             "firebird_attachments", idle
         )
-        assert second.sample_value("firebird_monitoring_age_seconds") > 0
+        assert num(second, "firebird_monitoring_age_seconds") > 0
     finally:
         extra.close()
 
