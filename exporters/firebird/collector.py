@@ -9,6 +9,7 @@ the scrape returns; the connection is kept and rebuilt when anything fails.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import time
@@ -20,7 +21,7 @@ from exporters.firebird import emit, fbroot, logscan
 from exporters.firebird import header as hdr
 from exporters.firebird import monitoring as mon
 from exporters.firebird.config import FirebirdConfig, FirebirdTarget
-from exporters.firebird.drivers import Session, open_session
+from exporters.firebird.drivers import Query, Session, open_session
 
 log = logging.getLogger("exporters.firebird")
 
@@ -90,6 +91,8 @@ class FirebirdCollector:
             started = time.monotonic()
             identity = mon.parse_identity(query(mon.PROBE_SQL)[0])
             query_seconds = time.monotonic() - started
+            if header.ods_major >= mon.ODS_SYSTEM_PRIVILEGES and not identity.sees_all_attachments:
+                identity = self._with_privilege(name, query, identity)
             if refresh:
                 database_row = query(mon.DATABASE_SQL)[0]
                 attachments = query(mon.attachments_sql(header.ods_major))
@@ -108,6 +111,16 @@ class FirebirdCollector:
         assert state.activity is not None
         emit.emit_activity(sink, state.activity, time.monotonic() - state.activity_at)
         emit.emit_timings(sink, state.connect_seconds, query_seconds, state.connects)
+
+    @staticmethod
+    def _with_privilege(name: str, query: Query, identity: mon.Identity) -> mon.Identity:
+        """Firebird 4+: does a role give us MONITOR_ANY_ATTACHMENT? Unknown counts as no."""
+        try:
+            granted = bool(query(mon.PRIVILEGE_SQL)[0][0])
+        except Exception as exc:  # a statement error leaves the transaction usable
+            log.debug("system privilege check failed", extra=fields(target=name, err=str(exc)))
+            return identity
+        return dataclasses.replace(identity, monitor_any_attachment=granted)
 
     @staticmethod
     def _drop(state: _TargetState) -> None:

@@ -40,6 +40,10 @@ PROBE_SQL = (
     " where r.rdb$relation_name = 'RDB$DATABASE') from rdb$database"
 )
 
+PRIVILEGE_SQL = "select rdb$system_privilege(monitor_any_attachment) from rdb$database"
+"""Firebird 4+ (ODS 13+) only."""
+ODS_SYSTEM_PRIVILEGES = 13
+
 DATABASE_SQL = (
     "select d.mon$shutdown_mode, d.mon$backup_state,"  # noqa: S608 (constant text)
     " io.mon$page_reads, io.mon$page_writes, io.mon$page_fetches, io.mon$page_marks,"
@@ -78,11 +82,18 @@ class Identity:
     user: str
     role: str
     owner: str
+    monitor_any_attachment: bool = False
+    """Firebird 4+: the system privilege MONITOR_ANY_ATTACHMENT (through a role)."""
 
     @property
     def sees_all_attachments(self) -> bool:
-        """SYSDBA, the database owner and RDB$ADMIN see every attachment in MON$."""
-        return self.user == "SYSDBA" or self.role == "RDB$ADMIN" or self.user == self.owner
+        """SYSDBA, the owner, RDB$ADMIN and (4+) MONITOR_ANY_ATTACHMENT see every attachment."""
+        return (
+            self.user == "SYSDBA"
+            or self.role == "RDB$ADMIN"
+            or self.user == self.owner
+            or self.monitor_any_attachment
+        )
 
 
 def parse_identity(row: Sequence[object]) -> Identity:

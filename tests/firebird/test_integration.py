@@ -9,10 +9,11 @@ from collections.abc import Callable
 import fdb
 import pytest
 
-from devkit import firebird as fb
 from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
 from exporters.firebird import drivers
+from exporters.firebird import monitoring as mon
+from exporters.firebird.collector import FirebirdCollector
 from exporters.firebird.config import FirebirdConfig
 
 from .conftest import LIMITED_PASSWORD, Database, config_for, scrape, target_yaml
@@ -263,5 +264,14 @@ def test_firebird_driver_gives_the_same_figures(fb_db: Database, runner_for: Run
     assert all("\n" not in s.labels["server_version"] for s in fd_info)
 
 
-def test_server_version_reported(fb_server: fb.FirebirdServer) -> None:
-    assert fb_server.port == 3050
+def test_privilege_check_on_firebird_3_fails_softly(fb_db: Database, limited_user: str) -> None:
+    """RDB$SYSTEM_PRIVILEGE is Firebird 4+; on 3 the check says no and the scrape goes on."""
+    session = drivers.FdbSession(fb_db.dsn, limited_user, LIMITED_PASSWORD, None)
+    try:
+        with session.read_transaction() as query:
+            identity = mon.parse_identity(query(mon.PROBE_SQL)[0])
+            checked = FirebirdCollector._with_privilege("db", query, identity)
+            assert checked.monitor_any_attachment is False
+            assert query(mon.PROBE_SQL)[0][1].strip() == limited_user
+    finally:
+        session.close()

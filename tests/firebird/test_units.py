@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -91,7 +92,9 @@ def test_identity_visibility() -> None:
     assert mon.parse_identity(("3.0.11", "SYSDBA", "NONE", "SYSDBA")).sees_all_attachments
     assert mon.parse_identity(("3.0", "MON ", "RDB$ADMIN", "SYSDBA")).sees_all_attachments
     assert mon.parse_identity(("3.0", "OWNER", "NONE", "OWNER")).sees_all_attachments
-    assert not mon.parse_identity(("3.0", "MON", "NONE", "SYSDBA")).sees_all_attachments
+    limited = mon.parse_identity(("4.0", "MON", "NONE", "SYSDBA"))
+    assert not limited.sees_all_attachments
+    assert dataclasses.replace(limited, monitor_any_attachment=True).sees_all_attachments
 
 
 def test_no_sql_text_or_user_names_are_queried() -> None:
