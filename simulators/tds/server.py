@@ -14,6 +14,7 @@ import re
 import socket
 import socketserver
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,7 +37,13 @@ class Settings:
     password: str = "monitor"
     compat: dict[str, int] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)
+    change_after: float = 0.0
+    """Seconds after start before `compat` applies (a level that changes while watched)."""
     batches: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def current_compat(self) -> dict[str, int]:
+        return self.compat if time.monotonic() - self.started >= self.change_after else {}
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -84,7 +91,7 @@ class _Handler(socketserver.BaseRequestHandler):
         if name in settings.denied:
             return self._error(229, f"The SELECT permission was denied ({name}).")
         now = datetime.now(UTC).replace(tzinfo=None)
-        data = result_sets(settings.scenario, now, settings.compat)[name]
+        data = result_sets(settings.scenario, now, settings.current_compat())[name]
         return p.result(data.columns, data.rows)
 
     def _error(self, number: int, message: str) -> bytes:
