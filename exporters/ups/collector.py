@@ -113,12 +113,15 @@ class UpsCollector:
         with self._lock:
             sessions = list(self._sessions.values())
             self._sessions.clear()
-        for session in sessions:
-            try:
-                session.close()
-            except Exception as exc:
-                log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
-        self._loop.close()
+
+        def close_sessions() -> None:
+            for session in sessions:
+                try:
+                    session.close()
+                except Exception as exc:
+                    log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
+
+        self._loop.close(close_sessions)
 
 
 def _own(spec: MibSpec) -> list[str]:

@@ -68,15 +68,17 @@ class UpsTarget(TargetBase):
     @classmethod
     def _host_port(cls, value: str) -> str:
         host, sep, port = value.rpartition(":")
-        if not sep:
-            return value
+        if not sep or (":" in host and not host.endswith("]")):
+            return value  # no port, or a bare IPv6 address
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("address must be host or host:port with a port 1-65535")
         return value
 
     def host_port(self) -> tuple[str, int]:
         host, sep, port = self.address.rpartition(":")
-        return (host, int(port)) if sep else (self.address, 161)
+        if not sep or not port.isdigit() or (":" in host and not host.endswith("]")):
+            return self.address.strip("[]"), 161  # no port, or a bare IPv6 address
+        return host.strip("[]"), int(port)
 
 
 class UpsConfig(ExporterConfig):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -111,9 +111,25 @@ class EventLoopThread:
             future.cancel()
             raise SnmpError("no answer before the deadline") from None
 
-    def close(self) -> None:
+    def close(self, cleanup: Callable[[], None] | None = None) -> None:
+        """Cancel what is still pending, run `cleanup` on the loop, stop the thread."""
+
+        async def finish() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if cleanup is not None:
+                cleanup()
+
+        try:
+            asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=2)
+        except Exception:  # noqa: S110 (closing anyway)
+            pass
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=2)
+        if not self._thread.is_alive():
+            self.loop.close()
 
 
 @dataclass
