@@ -9,6 +9,7 @@ from collections.abc import Callable
 import fdb
 import pytest
 
+from devkit import firebird as fb
 from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
 from exporters.firebird import drivers
@@ -275,3 +276,28 @@ def test_privilege_check_on_firebird_3_fails_softly(fb_db: Database, limited_use
             assert query(mon.PROBE_SQL)[0][1].strip() == limited_user
     finally:
         session.close()
+
+
+def test_documented_rdb_admin_grant_gives_full_visibility(
+    fb_db: Database, runner_for: Runner
+) -> None:
+    """docs/exporters/firebird.md, Firebird 3: CREATE USER + GRANT RDB$ADMIN + role."""
+    fb.isql(
+        fb_db.server,
+        fb_db.dsn,
+        "create or alter user PRAXIS_ADM password 'adm-Secret-0815';\n"
+        "grant rdb$admin to PRAXIS_ADM;\ncommit;\n",
+    )
+    other = sysdba(fb_db)
+    try:
+        runner = runner_for(
+            config_for(
+                target_yaml("db", fb_db.dsn, "adm-Secret-0815", user="PRAXIS_ADM", role="RDB$ADMIN")
+            )
+        )
+        sink = scrape(runner)
+        assert num(sink, "firebird_monitoring_sees_all_attachments") == 1
+        assert num(sink, "firebird_attachments", state="idle") >= 1
+    finally:
+        other.close()
+        fb.isql(fb_db.server, fb_db.dsn, "drop user PRAXIS_ADM;\ncommit;\n")
