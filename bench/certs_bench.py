@@ -1,0 +1,175 @@
+"""Certs exporter vs Debian's prometheus-blackbox-exporter on 50 loopback TLS endpoints.
+
+The same 50 implicit-TLS endpoints (one `python -m simulators.mail` process, one CA) are
+probed one at a time through the certs exporter's `/probe?target=` and through
+blackbox_exporter's tcp prober with `tls: true` (config written here), alternating, in the
+same run; then all 50 through one `/metrics` scrape of the certs exporter. Goals (issue 3):
+per-probe latency no worse than the Go peer, all 50 in one scrape under 1 s, exporter RSS
+under 40 MiB. Run: `python -m bench.certs_bench [--endpoints 50] [--rounds 5]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from devkit.exporter import REPO, ExporterProcess, parse_samples, value
+from devkit.pki import make_ca, make_cert, write_key, write_pem
+from devkit.ports import free_port
+from devkit.procs import ServiceProcess, http_ok, port_open
+from devkit.prometheus import binary
+
+MIB = 1024 * 1024
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
+def timed_get(url: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310 (loopback http)
+        body = resp.read().decode()
+    return time.perf_counter() - start, body
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoints", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="certs-bench-"))
+
+    ca = make_ca("Bench CA")
+    leaf = make_cert("bench.praxis.test", issuer=ca, sans=["127.0.0.1"])
+    chain = write_pem(work / "chain.pem", leaf, ca)
+    key = write_key(work / "key.pem", leaf)
+    ca_file = write_pem(work / "ca.pem", ca)
+    ports = [free_port() for _ in range(args.endpoints)]
+    servers = ServiceProcess(
+        "mail",
+        [
+            sys.executable,
+            "-m",
+            "simulators.mail",
+            f"--cert={chain}",
+            f"--key={key}",
+            *[f"--serve=smtp:implicit:127.0.0.1:{p}" for p in ports],
+        ],
+        work / "mail.log",
+        cwd=REPO,
+    )
+    procs: list[ServiceProcess] = [servers]
+    try:
+        servers.wait_until(lambda: all(port_open("127.0.0.1", p) for p in ports[-3:]))
+        config = {
+            "timeout": "5s",
+            "targets": {
+                f"ep{i:02d}": {"address": f"127.0.0.1:{p}", "ca_file": str(ca_file)}
+                for i, p in enumerate(ports)
+            },
+        }
+        (work / "certs.yml").write_text(yaml.safe_dump(config))
+        exporter = ExporterProcess(
+            "certs", work / "certs.yml", work, extra_args=["--log.level=warn"]
+        )
+        procs.append(exporter)
+        bb_config = {
+            "modules": {
+                "tls_connect": {
+                    "prober": "tcp",
+                    "timeout": "5s",
+                    "tcp": {"tls": True, "tls_config": {"ca_file": str(ca_file)}},
+                }
+            }
+        }
+        (work / "blackbox.yml").write_text(yaml.safe_dump(bb_config))
+        bb_port = free_port()
+        blackbox = ServiceProcess(
+            "blackbox",
+            [
+                binary("prometheus-blackbox-exporter"),
+                f"--config.file={work / 'blackbox.yml'}",
+                f"--web.listen-address=127.0.0.1:{bb_port}",
+                "--log.level=warn",
+            ],
+            work / "blackbox.log",
+        )
+        procs.append(blackbox)
+        bb_url = f"http://127.0.0.1:{bb_port}"
+        blackbox.wait_until(lambda: http_ok(f"{bb_url}/-/healthy"), what="healthy")
+
+        # warm-up (imports, context caches, Go runtime) and a correctness check
+        _, text = timed_get(f"{exporter.url}/probe?target=ep00")
+        assert value(parse_samples(text), "cert_verified", target="ep00") == 1, text
+        _, text = timed_get(f"{bb_url}/probe?module=tls_connect&target=127.0.0.1:{ports[0]}")
+        assert value(parse_samples(text), "probe_success") == 1, text
+
+        ours: list[float] = []
+        theirs: list[float] = []
+        for _ in range(args.rounds):
+            for i, port in enumerate(ports):
+                t, text = timed_get(f"{exporter.url}/probe?target=ep{i:02d}")
+                assert value(parse_samples(text), "cert_up", target=f"ep{i:02d}") == 1
+                ours.append(t)
+                t, text = timed_get(f"{bb_url}/probe?module=tls_connect&target=127.0.0.1:{port}")
+                assert value(parse_samples(text), "probe_success") == 1
+                theirs.append(t)
+        scrapes: list[float] = []
+        for _ in range(args.rounds):
+            t, text = timed_get(f"{exporter.url}/metrics")
+            samples = parse_samples(text)
+            up = sum(1 for (name, _), v in samples.items() if name == "cert_up" and v == 1)
+            assert up == args.endpoints, f"only {up} of {args.endpoints} up"
+            scrapes.append(t)
+        rss = rss_bytes(exporter.pid)
+        bb_rss = rss_bytes(blackbox.pid)
+
+        med_ours, med_theirs = statistics.median(ours), statistics.median(theirs)
+        print(
+            f"certs exporter vs blackbox_exporter, {args.endpoints} loopback TLS endpoints, "
+            f"{args.rounds} rounds"
+        )
+        print(
+            f"  per probe, certs  /probe : median {med_ours * 1000:7.2f} ms  "
+            f"p90 {pct(ours, 0.9) * 1000:7.2f} ms"
+        )
+        print(
+            f"  per probe, blackbox tcp  : median {med_theirs * 1000:7.2f} ms  "
+            f"p90 {pct(theirs, 0.9) * 1000:7.2f} ms"
+        )
+        print(
+            f"  latency ratio certs/blackbox (median): {med_ours / med_theirs:.2f}  (goal <= 1.00)"
+        )
+        print(
+            f"  all {args.endpoints} in one /metrics scrape: median "
+            f"{statistics.median(scrapes) * 1000:.1f} ms, max {max(scrapes) * 1000:.1f} ms "
+            f"(goal < 1000 ms, ratio {statistics.median(scrapes) / 1.0:.2f} of goal)"
+        )
+        print(
+            f"  RSS certs exporter: {rss / MIB:.1f} MiB (goal < 40 MiB, ratio "
+            f"{rss / (40 * MIB):.2f}); blackbox_exporter: {bb_rss / MIB:.1f} MiB "
+            f"(ratio certs/blackbox {rss / bb_rss:.2f})"
+        )
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
+
+
+if __name__ == "__main__":
+    main()
