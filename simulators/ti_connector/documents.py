@@ -320,8 +320,7 @@ def cards(state: ConnectorState) -> N:
 
 def pin_status(card: Card) -> N:
     children = [status_ok(), t(CARD, "PinStatus", card.pin_status)]
-    if card.pin_status in ("VERIFIABLE", "BLOCKED", "TRANSPORT_PIN"):
-        children.append(t(CARD, "LeftTries", card.left_tries))
+    children.append(t(CARD, "LeftTries", card.left_tries))
     return N(CARD, "GetPinStatusResponse", children)
 
 
