@@ -22,7 +22,7 @@ def is_fatal(exc: BaseException) -> bool:
     """Connection lost or timed out (the target is down), as opposed to one query failing."""
     if isinstance(exc, pyodbc.OperationalError | pyodbc.InterfaceError):
         state = str(exc.args[0]) if exc.args else ""
-        return state.startswith(("08", "HYT")) or not state[:1].isalnum()
+        return not state or state.startswith(("08", "HYT"))
     return isinstance(exc, TimeoutError)
 
 

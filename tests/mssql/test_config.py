@@ -83,3 +83,18 @@ def test_connection_string_dialects() -> None:
     win = connection_string(sspi, "ODBC Driver 17 for SQL Server")
     assert "Trusted_Connection=yes" in win and "UID=" not in win
     assert "SERVER={srv\\M1PRO};" in win
+
+
+def test_reference_docs_name_every_metric_and_key() -> None:
+    from exporters.mssql.config import DatabaseSelection, MssqlTarget
+    from tests.mssql.helpers import run_collect
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/exporters/mssql.md").read_text()
+    names = {"mssql_up", "mssql_scrape_duration_seconds"}
+    for scenario in ("standard", "express"):
+        sink, _ = run_collect(target(), scenario=scenario)
+        names |= {s.name for family in sink.families() for s in family.samples}
+    assert sorted(n for n in names if f"`{n}`" not in doc) == []
+    keys = set(MssqlTarget.model_fields) | {"password_file"}
+    keys |= {f"databases.{k}" for k in DatabaseSelection.model_fields}
+    assert sorted(k for k in keys if f"`{k}`" not in doc) == []
