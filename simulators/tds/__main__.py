@@ -18,11 +18,18 @@ def main() -> None:
     parser.add_argument("--password", default="monitor")
     parser.add_argument("--compat", action="append", default=[], metavar="DB=LEVEL")
     parser.add_argument("--deny", action="append", default=[], metavar="QUERY_GROUP")
+    parser.add_argument("--hang", action="append", default=[], metavar="QUERY_GROUP")
     parser.add_argument("--change-after", type=float, default=0.0, metavar="SECONDS")
     args = parser.parse_args()
     compat = {k: int(v) for k, v in (c.split("=", 1) for c in args.compat)}
     settings = Settings(
-        args.scenario, args.user, args.password, compat, set(args.deny), args.change_after
+        args.scenario,
+        args.user,
+        args.password,
+        compat,
+        set(args.deny),
+        set(args.hang),
+        args.change_after,
     )
     logging.basicConfig(level=logging.INFO)
     with TdsServer((args.host, args.port), settings) as server:

@@ -4,7 +4,8 @@ It accepts one SQL login, answers PRELOGIN without encryption, and replies to ea
 group of `exporters.mssql.queries` with the documented shape from `resultsets`. Any other
 SELECT gets SQL Server's error 208 so a changed statement cannot pass unnoticed; SET
 statements (sent by drivers after login) get a plain DONE. Groups listed in `denied` get
-error 229 (permission denied), as a login without the grants would.
+error 229 (permission denied), as a login without the grants would; groups in `hang` get
+no answer until the client cancels.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class Settings:
     password: str = "monitor"
     compat: dict[str, int] = field(default_factory=dict)
     denied: set[str] = field(default_factory=set)
+    hang: set[str] = field(default_factory=set)
+    """Groups never answered (until the client cancels with ATTENTION): a hung server."""
     change_after: float = 0.0
     """Seconds after start before `compat` applies (a level that changes while watched)."""
     batches: list[str] = field(default_factory=list)
@@ -60,7 +63,9 @@ class _Handler(socketserver.BaseRequestHandler):
                     if not self._login(sock, body):
                         return
                 elif kind == p.SQL_BATCH:
-                    sock.sendall(p.packets(p.TABULAR, self._batch(p.batch_text(body))))
+                    reply = self._batch(p.batch_text(body))
+                    if reply is not None:
+                        sock.sendall(p.packets(p.TABULAR, reply))
                 elif kind == p.ATTENTION:
                     sock.sendall(p.packets(p.TABULAR, p.done(0x20, 0, 0)))  # DONE_ATTN
                 else:
@@ -80,7 +85,7 @@ class _Handler(socketserver.BaseRequestHandler):
         sock.sendall(p.packets(p.TABULAR, p.login_ack(program, self.server.version, "master")))
         return True
 
-    def _batch(self, sql: str) -> bytes:
+    def _batch(self, sql: str) -> bytes | None:
         settings = self.server.settings
         settings.batches.append(sql)
         name = self.server.statements.get(_normalize(sql))
@@ -88,6 +93,8 @@ class _Handler(socketserver.BaseRequestHandler):
             if sql.lstrip().upper().startswith("SELECT"):
                 return self._error(208, "Invalid object name (statement unknown to the simulator).")
             return p.done(p.DONE_FINAL, 0, 0)
+        if name in settings.hang:
+            return None
         if name in settings.denied:
             return self._error(229, f"The SELECT permission was denied ({name}).")
         now = datetime.now(UTC).replace(tzinfo=None)

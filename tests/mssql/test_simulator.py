@@ -75,19 +75,23 @@ def test_unknown_select_is_an_error(simulator: TdsServer) -> None:
         conn.close()
 
 
-def test_collector_over_the_wire_with_a_denied_group(simulator: TdsServer) -> None:
-    simulator.settings.denied = {"backups"}
-    config = parse_config(
+def config_for(port: int, password: str = "pw;}x") -> MssqlConfig:  # noqa: S107 (test login)
+    return parse_config(
         f"""targets:
   m1:
-    server: '127.0.0.1,{simulator.port}'
+    server: '127.0.0.1,{port}'
     driver: FreeTDS
     user: monitor
-    password: 'pw;}}x'
+    password: '{password}'
     encrypt: false
 """,
         MssqlConfig,
     )
+
+
+def test_collector_over_the_wire_with_a_denied_group(simulator: TdsServer) -> None:
+    simulator.settings.denied = {"backups"}
+    config = config_for(simulator.port)
     collector = MssqlCollector(config)
     sink = MetricSink({"target": "m1"})
     collector.collect_target("m1", config.targets["m1"], Deadline.after(10), sink)
@@ -96,3 +100,24 @@ def test_collector_over_the_wire_with_a_denied_group(simulator: TdsServer) -> No
     assert sink.samples("mssql_database_last_backup_timestamp_seconds") == []
     assert sink.sample_value("mssql_database_compatibility_level", {"database": "M1PRO"}) == 150
     assert sink.sample_value("mssql_agent_job_enabled", {"job_name": "M1PRO Vollsicherung"}) == 1
+
+
+def test_wrong_password_fails_the_target_without_printing_it(simulator: TdsServer) -> None:
+    config = config_for(simulator.port, password="Falsch-Passwort-42")
+    with pytest.raises(pyodbc.Error) as err:
+        MssqlCollector(config).collect_target(
+            "m1", config.targets["m1"], Deadline.after(5), MetricSink({"target": "m1"})
+        )
+    assert "Login failed" in str(err.value)
+    assert "Falsch-Passwort-42" not in str(err.value)
+
+
+def test_a_hung_query_is_cut_by_the_query_timeout(simulator: TdsServer) -> None:
+    """The server logs in and then never answers one statement: the ODBC query timeout,
+    set from the deadline, ends it (the core would otherwise abandon the thread)."""
+    simulator.settings.hang = {"databases"}
+    config = config_for(simulator.port)
+    with pytest.raises(pyodbc.OperationalError, match="HYT00"):  # the driver's timeout
+        MssqlCollector(config).collect_target(
+            "m1", config.targets["m1"], Deadline.after(3), MetricSink({"target": "m1"})
+        )
