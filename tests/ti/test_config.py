@@ -77,3 +77,30 @@ def test_kim_and_ti_status_shapes() -> None:
         parse_config("targets: {k: {kim: {}}}", TiConfig)
     with pytest.raises(ConfigError, match="needs connector, kim and/or ti_status"):
         parse_config("targets: {k: {}}", TiConfig)
+
+
+def test_process_refuses_bad_config_with_exit_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "ti.yml"
+    path.write_text(
+        BASE + "      auth: basic\n      username: mon\n      password: s3cr3t-value\n"
+        "      insecure_skip_verify: true\n      ca_file: x.pem\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "exporters.ti", f"--config.file={path}", "--config.check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "praxis.connector" in result.stderr and "not both" in result.stderr
+    assert "s3cr3t-value" not in result.stderr + result.stdout
+
+
+def test_insecure_skip_verify_is_warned(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING"):
+        parse_config(BASE + "      insecure_skip_verify: true\n", TiConfig)
+    assert "insecure_skip_verify" in caplog.text
