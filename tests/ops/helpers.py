@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from devkit.prometheus import REPO, RULES_DIR
+from devkit.ports import free_port
+from devkit.procs import ServiceProcess, http_ok
+from devkit.prometheus import REPO, RULES_DIR, binary
 
 ALERTMANAGER_YML = RULES_DIR / "alertmanager.yml"
 DOCKER = REPO / "docker"
@@ -153,3 +156,91 @@ def fast_rules(workdir: Path, files: Iterable[Path], for_: str = "0s") -> list[P
         copy.write_text(yaml.safe_dump(data, sort_keys=False))
         out.append(copy)
     return out
+
+
+class PrometheusFromConfig(ServiceProcess):
+    """A real Prometheus (or agent) started from a config dict: used to run the docker/
+    Prometheus configs with only the addresses changed."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        config: dict[str, Any],
+        agent: bool = False,
+        extra_args: Iterable[str] = (),
+        port: int | None = None,
+    ) -> None:
+        self.port = port or free_port()
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.config_path = workdir / "prometheus.yml"
+        self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+        argv = [
+            binary("prometheus"),
+            f"--config.file={self.config_path}",
+            f"--web.listen-address=127.0.0.1:{self.port}",
+            "--log.level=warn",
+        ]
+        if agent:
+            argv += ["--enable-feature=agent", f"--storage.agent.path={workdir / 'wal'}"]
+        else:
+            argv += [f"--storage.tsdb.path={workdir / 'tsdb'}"]
+        super().__init__("prometheus", [*argv, *extra_args], workdir / "prometheus.log")
+        self.wait_until(lambda: http_ok(f"{self.url}/-/ready"), timeout=60, what="ready")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def query(self, expr: str) -> list[dict[str, Any]]:
+        query = urllib.parse.urlencode({"query": expr})
+        with urllib.request.urlopen(f"{self.url}/api/v1/query?{query}", timeout=30) as resp:
+            payload = json.loads(resp.read())
+        assert payload["status"] == "success", payload
+        data = payload["data"]
+        if data["resultType"] in ("scalar", "string"):
+            return [{"metric": {}, "value": data["result"]}]
+        return list(data["result"])
+
+    def wait_for(self, expr: str, check: Any = bool, timeout: float = 60.0) -> list[dict[str, Any]]:
+        """Wait until check(result of expr) is true."""
+        end = time.monotonic() + timeout
+        result: list[dict[str, Any]] = []
+        while time.monotonic() < end:
+            result = self.query(expr)
+            if check(result):
+                return result
+            time.sleep(0.5)
+        raise TimeoutError(f"{expr!r}: condition not met after {timeout}s; last: {result}")
+
+
+def sites_of(result: list[dict[str, Any]]) -> set[str]:
+    return {r["metric"].get("site", "") for r in result}
+
+
+class StaticExporter:
+    """Serves a fixed exposition text on /metrics (stands in for exporters whose real
+    process is not part of a test)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = outer.text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
