@@ -5,12 +5,16 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Any
 
-import pyodbc
-
 from exporters.core import Deadline
 from exporters.mssql.config import MssqlTarget
 from exporters.mssql.dsn import connection_string, pick_driver
 from exporters.mssql.values import Row
+
+try:
+    import pyodbc
+except ImportError as exc:  # no libodbc or no pyodbc: every target reports why, no crash
+    pyodbc = None
+    _IMPORT_ERROR = f"pyodbc is not usable ({exc}); install praxis-exporters[mssql] and unixodbc"
 
 
 def seconds(deadline: Deadline) -> int:
@@ -20,7 +24,7 @@ def seconds(deadline: Deadline) -> int:
 
 def is_fatal(exc: BaseException) -> bool:
     """Connection lost or timed out (the target is down), as opposed to one query failing."""
-    if isinstance(exc, pyodbc.OperationalError | pyodbc.InterfaceError):
+    if pyodbc is not None and isinstance(exc, pyodbc.OperationalError | pyodbc.InterfaceError):
         state = str(exc.args[0]) if exc.args else ""
         return not state or state.startswith(("08", "HYT"))
     return isinstance(exc, TimeoutError)
@@ -34,6 +38,8 @@ class Session:
 
     @classmethod
     def open(cls, target: MssqlTarget, deadline: Deadline) -> Session:
+        if pyodbc is None:
+            raise RuntimeError(_IMPORT_ERROR)
         driver = pick_driver(target.driver, pyodbc.drivers())
         conn = pyodbc.connect(
             connection_string(target, driver),
@@ -58,7 +64,7 @@ class Session:
     def close(self) -> None:
         try:
             self._conn.close()
-        except pyodbc.Error:
+        except Exception:  # noqa: S110 (closing a broken connection must not mask the error)
             pass
 
     def __enter__(self) -> Session:
