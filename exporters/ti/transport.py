@@ -175,16 +175,33 @@ def request(
         return Reply(resp.status_code, resp.headers.get("Content-Type", ""), bytes(data), chain)
 
 
-def _tls_reason(exc: Exception) -> str:
-    text = str(exc)
-    for marker in ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed", "hostname"):
-        if marker in text:
-            return "certificate verification failed" + (
-                " (host name mismatch)" if "hostname" in text.lower() else ""
-            )
-    for marker in ("alert", "handshake", "WRONG_VERSION_NUMBER", "UNKNOWN_CA"):
-        if marker in text:
-            return f"handshake failed ({marker})"
+_HINTS = {
+    "SSLEOFError": " (the connector closed the connection: client certificate missing or refused?)",
+    "TLSV13_ALERT_CERTIFICATE_REQUIRED": " (the connector requires a client certificate)",
+    "WRONG_VERSION_NUMBER": " (not a TLS port? check the scheme of base_url)",
+    "RECORD_LAYER_FAILURE": " (not a TLS port? check the scheme of base_url)",
+}
+
+
+def _tls_reason(exc: BaseException) -> str:
+    """OpenSSL's reason from the exception chain requests/urllib3 wrap around it."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            message = current.verify_message or "verification failed"
+            return f"certificate verification failed: {message}"
+        if isinstance(current, ssl.SSLError):
+            reason = str(current.reason or type(current).__name__)
+            return f"handshake failed: {reason}{_HINTS.get(reason, '')}"
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        for linked in (current.__cause__, current.__context__, getattr(current, "reason", None)):
+            if isinstance(linked, BaseException):
+                todo.append(linked)
     return "handshake failed"
 
 

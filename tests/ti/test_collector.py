@@ -51,7 +51,7 @@ def test_client_certificate_pem_and_pkcs12(connector, ti_pki) -> None:
         pkcs12_password=ti_pki.p12_password,
     )
     assert scrape({"connector": p12})[0].sample_value("ti_vpn_ti_connected") == 1
-    with pytest.raises(TargetDown, match=r"TLS|connection"):
+    with pytest.raises(TargetDown, match=r"client certificate|connection failed"):
         scrape({"connector": connector_config(server.url, ti_pki)})
 
 
