@@ -1,5 +1,8 @@
 """Scrapes one UPS per target: one GET for all scalars, one GETBULK for the tables.
 
+Once the table sizes are known (from the previous scrape), both are sent at once, so a
+scrape costs one round trip; a change in size (a new alarm) costs one more GETBULK.
+
 The I/O is here; everything about what the values mean is in the MIB modules. With
 `mib: auto` the first scrape asks the scalars of all known MIBs in the same GET and picks
 one (see detect.py); the choice is kept until the target fails once.
@@ -7,9 +10,12 @@ one (see detect.py); the choice is kept until the target fails once.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
@@ -21,6 +27,8 @@ from exporters.ups.reading import render
 from exporters.ups.snmp import EventLoopThread, SnmpError, SnmpSession, SnmpValue
 
 log = logging.getLogger("exporters.ups")
+A = TypeVar("A")
+B = TypeVar("B")
 MIBS: dict[str, MibSpec] = {spec.name: spec for spec in (rfc1628.SPEC, apc.SPEC, xups.SPEC)}
 
 
@@ -33,6 +41,7 @@ class UpsCollector:
         self._lock = threading.Lock()
         self._sessions: dict[str, SnmpSession] = {}
         self._chosen: dict[str, str] = {}
+        self._planned: dict[str, dict[str, int]] = {}
         self._reported: set[tuple[str, str]] = set()
 
     def _session(self, name: str, target: UpsTarget) -> SnmpSession:
@@ -55,6 +64,7 @@ class UpsCollector:
             self._collect(name, target, session, deadline, sink)
         except Exception:
             self._chosen.pop(name, None)
+            self._planned.pop(name, None)
             raise
         finally:
             # Written also on failure; the core drops a failed target's series anyway.
@@ -76,7 +86,16 @@ class UpsCollector:
         mib = target.mib if target.mib != "auto" else self._chosen.get(name)
         candidates = [MIBS[mib]] if mib else list(MIBS.values())
         oids = list(dict.fromkeys(oid for spec in candidates for oid in spec.oids()))
-        answer = self._loop.run(session.get(oids), deadline)
+        planned = self._planned.get(name, {}) if mib else {}
+        table: dict[str, SnmpValue] = {}
+        if any(planned.values()):
+            # Table sizes rarely change: read the tables as last time, in parallel with
+            # the GET, so a scrape costs one round trip instead of two.
+            answer, table = self._loop.run(
+                _both(session.get(oids), session.bulk_columns(planned)), deadline
+            )
+        else:
+            answer = self._loop.run(session.get(oids), deadline)
         answered = [
             spec.name
             for spec in candidates
@@ -93,9 +112,11 @@ class UpsCollector:
         spec = MIBS[mib]
         scalars = spec.keyed(answer)
         columns = spec.tables(scalars)
-        table = (
-            self._loop.run(session.bulk_columns(columns), deadline) if any(columns.values()) else {}
-        )
+        if columns != planned and any(columns.values()):
+            table = self._loop.run(session.bulk_columns(columns), deadline)
+        elif not any(columns.values()):
+            table = {}
+        self._planned[name] = columns
         reading = spec.parse(scalars, table, time.time())
         for problem in reading.problems:
             if (name, problem) not in self._reported:  # once per target, not every scrape
@@ -122,6 +143,11 @@ class UpsCollector:
                     log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
 
         self._loop.close(close_sessions)
+
+
+async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
+    a, b = await asyncio.gather(first, second)
+    return a, b
 
 
 def _own(spec: MibSpec) -> list[str]:

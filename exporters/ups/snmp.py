@@ -16,33 +16,32 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pyasn1.type import univ
+from pysnmp.carrier.asyncio.dgram import udp
+from pysnmp.entity import config
 from pysnmp.entity.engine import SnmpEngine
 from pysnmp.entity.rfc3413 import cmdgen
-from pysnmp.hlapi.v3arch.asyncio import auth
-from pysnmp.hlapi.v3arch.asyncio.lcd import CommandGeneratorLcdConfigurator
-from pysnmp.hlapi.v3arch.asyncio.transport import UdpTransportTarget
 from pysnmp.proto import rfc1902, rfc1905
 
 from exporters.core import Deadline
 from exporters.ups.config import SnmpSettings
 
 T = TypeVar("T")
-_LCD = CommandGeneratorLcdConfigurator()
 
 _AUTH = {
-    "MD5": auth.usmHMACMD5AuthProtocol,
-    "SHA": auth.usmHMACSHAAuthProtocol,
-    "SHA-224": auth.usmHMAC128SHA224AuthProtocol,
-    "SHA-256": auth.usmHMAC192SHA256AuthProtocol,
-    "SHA-384": auth.usmHMAC256SHA384AuthProtocol,
-    "SHA-512": auth.usmHMAC384SHA512AuthProtocol,
+    "MD5": config.USM_AUTH_HMAC96_MD5,
+    "SHA": config.USM_AUTH_HMAC96_SHA,
+    "SHA-224": config.USM_AUTH_HMAC128_SHA224,
+    "SHA-256": config.USM_AUTH_HMAC192_SHA256,
+    "SHA-384": config.USM_AUTH_HMAC256_SHA384,
+    "SHA-512": config.USM_AUTH_HMAC384_SHA512,
 }
 _PRIV = {
-    "DES": auth.usmDESPrivProtocol,
-    "AES": auth.usmAesCfb128Protocol,
-    "AES-192": auth.usmAesCfb192Protocol,
-    "AES-256": auth.usmAesCfb256Protocol,
+    "DES": config.USM_PRIV_CBC56_DES,
+    "AES": config.USM_PRIV_CFB128_AES,
+    "AES-192": config.USM_PRIV_CFB192_AES,
+    "AES-256": config.USM_PRIV_CFB256_AES,
 }
+_SECURITY_NAME = "ups"
 _TOO_BIG = 1
 _NO_SUCH_NAME = 2
 
@@ -74,23 +73,49 @@ def decode(value: Any) -> SnmpValue | None:
     return None
 
 
-def auth_data(settings: SnmpSettings) -> auth.CommunityData | auth.UsmUserData:
-    """pysnmp credentials for the configured version."""
+def configure_engine(
+    engine: SnmpEngine, host: str, port: int, settings: SnmpSettings, attempt_timeout: float
+) -> str:
+    """Register credentials, transport and target on `engine`; returns the target name.
+
+    Uses pysnmp's low-level config API: the high-level API would pull in the MIB compiler
+    (several MiB of memory) and keys its target cache by timeout.
+    """
     if settings.version in ("1", "2c"):
         assert settings.community is not None
-        return auth.CommunityData(
-            settings.community.get_secret_value(), mpModel=0 if settings.version == "1" else 1
+        config.add_v1_system(
+            engine, "ups", settings.community.get_secret_value(), securityName=_SECURITY_NAME
         )
-    level = settings.security_level
-    auth_key = settings.auth_password.get_secret_value() if settings.auth_password else None
-    priv_key = settings.priv_password.get_secret_value() if settings.priv_password else None
-    return auth.UsmUserData(
-        settings.username or "",
-        authKey=auth_key if level != "noAuthNoPriv" else None,
-        privKey=priv_key if level == "authPriv" else None,
-        authProtocol=_AUTH[settings.auth_protocol] if level != "noAuthNoPriv" else None,
-        privProtocol=_PRIV[settings.priv_protocol] if level == "authPriv" else None,
+        level = "noAuthNoPriv"
+        mp_model = 0 if settings.version == "1" else 1
+    else:
+        level = settings.security_level
+        auth_key = settings.auth_password.get_secret_value() if settings.auth_password else None
+        priv_key = settings.priv_password.get_secret_value() if settings.priv_password else None
+        with_auth = level != "noAuthNoPriv"
+        with_priv = level == "authPriv"
+        config.add_v3_user(
+            engine,
+            settings.username,
+            _AUTH[settings.auth_protocol] if with_auth else config.USM_AUTH_NONE,
+            auth_key if with_auth else None,
+            _PRIV[settings.priv_protocol] if with_priv else config.USM_PRIV_NONE,
+            priv_key if with_priv else None,
+        )
+        mp_model = 3
+    security_name = _SECURITY_NAME if mp_model < 3 else settings.username
+    config.add_target_parameters(engine, "ups-params", security_name, level, mp_model)
+    config.add_transport(engine, udp.DOMAIN_NAME, udp.UdpAsyncioTransport().open_client_mode())
+    config.add_target_address(
+        engine,
+        "ups-target",
+        udp.DOMAIN_NAME,
+        (host, port),
+        "ups-params",
+        timeout=attempt_timeout * 100,  # hundredths of a second
+        retryCount=settings.retries,
     )
+    return "ups-target"
 
 
 class EventLoopThread:
@@ -148,7 +173,6 @@ class SnmpSession:
         self.settings = settings
         self.attempt_timeout = max(0.1, attempt_timeout)
         self.engine = SnmpEngine()
-        self._auth = auth_data(settings)
         self._counter = _Counter()
         self._addr_name: str | None = None
 
@@ -157,15 +181,12 @@ class SnmpSession:
         return self._counter.sent
 
     async def _configure(self) -> str:
-        # Configured once: pysnmp keys its target table by timeout, so a per-request timeout
-        # would grow it forever. The deadline is enforced around each request instead.
+        # Configured once, inside the loop (the transport binds to it). The deadline is
+        # enforced around each request; `attempt_timeout` only paces retries.
         if self._addr_name is None:
-            target = await UdpTransportTarget.create(
-                (self.host, self.port), timeout=self.attempt_timeout, retries=self.settings.retries
+            self._addr_name = configure_engine(
+                self.engine, self.host, self.port, self.settings, self.attempt_timeout
             )
-            self._addr_name = _LCD.configure(
-                self.engine, self._auth, target, self.settings.context_name
-            )[0]
             self._count_packets()
         return self._addr_name
 
