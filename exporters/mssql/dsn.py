@@ -61,10 +61,12 @@ def is_freetds(driver: str) -> bool:
     return "freetds" in driver.lower() or driver.lower().endswith("libtdsodbc.so")
 
 
-def connection_string(target: MssqlTarget, driver: str) -> str:
-    """Read-only intent, master database, encryption per config, our application name."""
+def connection_string(target: MssqlTarget, driver: str, server: str | None = None) -> str:
+    """Read-only intent, master database, encryption per config, our application name.
+
+    `server` replaces `target.server` (a named instance already resolved to `host,port`)."""
     tds = is_freetds(driver)
-    parts = [quote("DRIVER", driver, tds), quote("SERVER", target.server, tds),
+    parts = [quote("DRIVER", driver, tds), quote("SERVER", server or target.server, tds),
              "DATABASE=master", f"APP={APP_NAME}"]  # fmt: skip
     if target.integrated_auth:
         parts.append("Trusted_Connection=yes")

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Any
 
 from exporters.core import Deadline
+from exporters.mssql import browser
 from exporters.mssql.config import MssqlTarget
 from exporters.mssql.dsn import connection_string, pick_driver
 from exporters.mssql.values import Row
@@ -41,8 +42,15 @@ class Session:
         if pyodbc is None:
             raise RuntimeError(_IMPORT_ERROR)
         driver = pick_driver(target.driver, pyodbc.drivers())
+        host, instance = browser.split_server(target.server)
+        server = None
+        if instance is not None:
+            port = browser.resolve_port(
+                host, instance, deadline.remaining(), browser.SQL_BROWSER_PORT
+            )
+            server = f"{host},{port}"
         conn = pyodbc.connect(
-            connection_string(target, driver),
+            connection_string(target, driver, server),
             autocommit=True,
             timeout=seconds(deadline),
         )
