@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devkit.ports import free_port
-from devkit.procs import ServiceProcess, port_open
+from devkit.procs import ServiceProcess
 from exporters.core.deadline import Deadline
 from exporters.core.tlsprobe import probe
 
@@ -20,7 +19,6 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_process_serves_and_refuses_mail(pki: Pki, good_files: tuple[Path, Path]) -> None:
     cert, key = good_files
-    smtp_port, pop_port = free_port(), free_port()
     proc = ServiceProcess(
         "mail",
         [
@@ -29,14 +27,16 @@ def test_process_serves_and_refuses_mail(pki: Pki, good_files: tuple[Path, Path]
             "simulators.mail",
             f"--cert={cert}",
             f"--key={key}",
-            f"--serve=smtp:starttls:127.0.0.1:{smtp_port}",
-            f"--serve=pop3:implicit:127.0.0.1:{pop_port}",
+            "--serve=smtp:starttls:127.0.0.1:0",  # port 0: printed by the simulator
+            "--serve=pop3:implicit:127.0.0.1:0",
         ],
         pki.dir / "mail.log",
         cwd=REPO,
     )
     try:
-        proc.wait_until(lambda: port_open("127.0.0.1", pop_port), what="listening")
+        proc.wait_until(lambda: "pop3 (implicit) on" in proc.log_text(), what="listening")
+        ports = [int(line.rsplit(":", 1)[1]) for line in proc.log_text().splitlines()]
+        smtp_port, pop_port = ports
         result = probe("127.0.0.1", pop_port, Deadline.after(5), ca_file=str(pki.ca_file))
         assert result.verified
         # a real SMTP client: STARTTLS works, mail is refused
