@@ -33,7 +33,7 @@ def available_parts() -> list[str]:
 class Demo:
     workdir: Path
     parts: list[str] | None = None
-    scrape_interval: str = "2s"
+    scrape_interval: str = "5s"
     with_alertmanager: bool = True
     started: list[DemoPart] = field(default_factory=list)
     exporters: dict[str, ExporterProcess] = field(default_factory=dict)
@@ -80,7 +80,7 @@ class Demo:
                 f"praxis-{name}",
                 [f"127.0.0.1:{proc.port}"],
                 labels={"site": SITE},
-                scrape_timeout="10s",
+                scrape_timeout=self.scrape_interval,
             )
             for name, proc in self.exporters.items()
         ]

@@ -48,7 +48,7 @@ def structural_problems(path: Path) -> list[str]:
         problems.append(
             f"{path.name}: needs a `datasource` variable of type datasource (query: prometheus)"
         )
-    ids: set[int] = set()
+    ids: set[Any] = set()
     for panel in panels(dash):
         pid = panel.get("id")
         title = panel.get("title", "?")

@@ -12,9 +12,9 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from exporters.core.config import ExporterConfig, TargetBase
+from exporters.core.config import ExporterConfig
 from exporters.core.deadline import Deadline
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
@@ -28,11 +28,13 @@ MIN_DEADLINE = 0.1
 
 
 class TargetCollector(Protocol):
-    """What an exporter implements: collect one target into a sink, within a deadline."""
+    """What an exporter implements: collect one target into a sink, within a deadline.
 
-    def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
-    ) -> None:
+    `target` is the exporter's own `TargetBase` subclass (typed `Any` here so that each
+    collector can annotate its concrete target class).
+    """
+
+    def collect_target(self, name: str, target: Any, deadline: Deadline, sink: MetricSink) -> None:
         """Write the target's metrics to `sink`; raise to report the target as down."""
 
     def close(self) -> None:
