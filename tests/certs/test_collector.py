@@ -227,3 +227,26 @@ targets:
     assert "timed out" in by_target["silent_starttls"]
     assert "plain-text port" in logged(caplog)
     assert "does not offer STARTTLS" in logged(caplog)
+
+
+def test_labels_are_stable_between_scrapes(
+    responders: dict[str, MailResponder], pki: Pki, tmp_path: Path
+) -> None:
+    write_pem(tmp_path / "chain.pem", pki.good, pki.intermediate, pki.root)
+    address = responders["pop3-implicit"].address
+    text = (
+        f'targets:\n  f: {{file: chain.pem}}\n  e: {{address: "{address}"}}\n'
+        "  d: {expires: 2030-01-01}\n"
+    )
+
+    def label_sets() -> set[frozenset[tuple[str, str]]]:
+        sink = scrape(text, tmp_path)
+        return {
+            frozenset(s.labels.items())
+            for name in ("cert_not_after_timestamp_seconds", "cert_info")
+            for s in sink.samples(name)
+        }
+
+    first = label_sets()
+    assert len(first) == 2 * (3 + 2) + 1
+    assert label_sets() == first
