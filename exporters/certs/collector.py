@@ -36,6 +36,8 @@ class SkippedFile(SourceError):
 
 
 class CertsCollector:
+    """Stateless: every scrape reads every source again (files are small, handshakes cheap)."""
+
     def __init__(self, config: CertsConfig) -> None:
         self.config = config
 
