@@ -139,13 +139,27 @@ def payload(status: int, content_type: str, body: bytes, operation: str) -> etre
 
 
 def fault_reason(fault: etree._Element) -> str:
-    """'SOAP fault <gematik code>: <text>' (SOAP 1.1 or 1.2), scrubbed for logging."""
-    code = None
-    message = None
-    for element in safexml.descendants(fault, "Trace"):
-        code = code or safexml.text(element, "Code")
-        message = message or safexml.text(element, "ErrorText")
-    if message is None:
-        message = safexml.text(fault, "faultstring") or safexml.text(fault, "Reason", "Text")
-    prefix = f"SOAP fault {scrub(code, 16)}" if code else "SOAP fault"
-    return f"{prefix}: {scrub(message or 'no reason given')}"
+    """'SOAP fault <gematik code> (<ErrorType>, <Severity>)' or 'SOAP fault <faultcode>'.
+
+    The free-text parts (faultstring, ErrorText, Detail) are left out on purpose: a
+    connector may name a card or its holder there, and log lines leave the practice.
+    The gematik error code identifies the problem (gemSpec_Kon error tables).
+    """
+    for trace in safexml.descendants(fault, "Trace"):
+        code = safexml.text(trace, "Code")
+        if code and code.isdigit():
+            kinds = [
+                _word(safexml.text(trace, "ErrorType")),
+                _word(safexml.text(trace, "Severity")),
+            ]
+            detail = ", ".join(k for k in kinds if k)
+            return f"SOAP fault {code[:8]}" + (f" ({detail})" if detail else "")
+    faultcode = safexml.text(fault, "faultcode") or safexml.text(fault, "Code", "Value")
+    return f"SOAP fault {_word(faultcode) or 'without code'}"
+
+
+def _word(value: str | None) -> str:
+    """A short enum-like token (e.g. Technical, soap:Server); anything else is dropped."""
+    if not value or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_.:-]{0,40}", value):
+        return ""
+    return value

@@ -6,7 +6,9 @@ import logging
 
 import pytest
 
+from exporters.core.logsetup import LogfmtFormatter
 from exporters.ti.collector import TargetDown
+from simulators.ti_connector import documents as docs
 from simulators.ti_connector.model import (
     EGK_HOLDER,
     EGK_ICCSN,
@@ -121,10 +123,19 @@ def test_patient_data_never_leaves(connector, ti_pki, caplog) -> None:
     """An eGK with a name and KVNR is inserted; none of it appears in output or logs."""
     state = _state("egk_inserted")
     state.faults.add("GetPinStatus")  # exercise the error paths too
+    leaky = f"Karte {EGK_ICCSN} von {EGK_HOLDER} ({EGK_KVNR}) gesperrt"
+    state.raw_responses["CheckCertificateExpiration"] = (
+        500,
+        "text/xml",
+        docs.fault(4021, leaky, "default"),
+    )
     server = connector("kocobox", state=state)
     with caplog.at_level(logging.DEBUG):
         sink, _ = scrape({"connector": connector_config(server.url, ti_pki)})
-    text = exposition(sink) + caplog.text
+    logs = "\n".join(LogfmtFormatter().format(r) for r in caplog.records)
+    assert "GetPinStatus" in logs  # the failing calls were logged, with their fields
+    assert "SOAP fault 4021" in logs
+    text = exposition(sink) + logs
     assert sink.sample_value("ti_patient_cards_inserted", {"ct_id": "CT_EMPFANG"}) == 1
     for secret in (EGK_HOLDER, EGK_KVNR, EGK_ICCSN, "Mustermann", "EGK-1"):
         assert secret not in text

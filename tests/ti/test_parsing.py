@@ -105,13 +105,26 @@ def test_resolve_endpoint_never_sends_credentials_elsewhere() -> None:
         directory.resolve_endpoint("file:///etc/passwd", "https://konn:8443", True)
 
 
-def test_fault_reason_uses_gematik_code_and_scrubs_card_data() -> None:
-    body = docs.fault(4101, "Karte 80276001011699901234 von X110411675 ungültig", "jaxws")
+def test_fault_reason_uses_gematik_code_and_drops_free_text() -> None:
+    body = docs.fault(4101, "Karte 80276001011699901234 von Erika Mustermann ungültig", "jaxws")
     with pytest.raises(soap.CallFailed) as info:
         soap.payload(500, "text/xml", body, "GetCards")
-    message = str(info.value)
-    assert message.startswith("SOAP fault 4101:")
-    assert "80276001011699901234" not in message and "X110411675" not in message
+    assert str(info.value) == "SOAP fault 4101 (Technical, Error)"
+
+
+def test_fault_without_gematik_error_uses_faultcode() -> None:
+    body = (
+        b'<e:Envelope xmlns:e="http://www.w3.org/2003/05/soap-envelope"><e:Body><e:Fault>'
+        b"<e:Code><e:Value>e:Receiver</e:Value></e:Code><e:Reason><e:Text>Herr X110411675"
+        b"</e:Text></e:Reason></e:Fault></e:Body></e:Envelope>"
+    )
+    with pytest.raises(soap.CallFailed) as info:
+        soap.payload(500, "application/soap+xml", body, "GetCards")
+    assert str(info.value) == "SOAP fault e:Receiver"
+
+
+def test_scrub_masks_card_numbers_and_kvnr() -> None:
+    assert soap.scrub("ICCSN 80276001011699901234 KVNR X110411675") == "ICCSN <iccsn> KVNR <kvnr>"
 
 
 def test_status_result_must_be_ok() -> None:
