@@ -190,6 +190,12 @@ class TiTarget(TargetBase):
             raise ValueError("a target needs connector, kim and/or ti_status")
         if self.connector is not None and self.connector.insecure_skip_verify:
             log.warning("insecure_skip_verify is set: the connector's certificate is not verified")
+        if (
+            self.connector is not None
+            and self.connector.auth == "basic"
+            and self.connector.base_url.startswith("http://")
+        ):
+            log.warning("auth: basic over http:// sends the connector password unencrypted")
         return self
 
 

@@ -104,3 +104,10 @@ def test_insecure_skip_verify_is_warned(caplog: pytest.LogCaptureFixture) -> Non
     with caplog.at_level("WARNING"):
         parse_config(BASE + "      insecure_skip_verify: true\n", TiConfig)
     assert "insecure_skip_verify" in caplog.text
+
+
+def test_basic_auth_over_plain_http_is_warned(caplog: pytest.LogCaptureFixture) -> None:
+    text = BASE.replace("https://", "http://") + "      auth: basic\n      username: u\n"
+    with caplog.at_level("WARNING"):
+        parse_config(text + "      password: pw-123\n", TiConfig)
+    assert "unencrypted" in caplog.text and "pw-123" not in caplog.text
