@@ -9,6 +9,7 @@ Run alone as `python -m demo.parts.firebird workload <dsn> <password-file>`.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import time
@@ -25,9 +26,24 @@ SCHEMA = (
 )
 
 
+STALE_AFTER = 24 * 3600
+"""A demo database untouched this long belongs to a demo that is gone (the workload writes
+every second)."""
+
+
+def database_path(ctx: DemoContext) -> Path:
+    """One database per demo instance: demos and tests may run side by side."""
+    directory = fb.database_dir("demo")
+    for old in directory.glob("praxis-*.fdb"):
+        if time.time() - old.stat().st_mtime > STALE_AFTER:
+            old.unlink(missing_ok=True)
+    tag = hashlib.sha256(str(ctx.workdir.resolve()).encode()).hexdigest()[:12]
+    return directory / f"praxis-{tag}.fdb"
+
+
 def start(ctx: DemoContext) -> DemoPart:
     server = fb.ensure_server()
-    path = fb.database_dir("demo") / "praxis.fdb"
+    path = database_path(ctx)
     dsn = fb.create_database(server, path)
     fb.isql(server, dsn, SCHEMA)
     subprocess.run(
@@ -64,20 +80,28 @@ def start(ctx: DemoContext) -> DemoPart:
 
 
 def workload(dsn: str, password_file: str) -> None:
-    """Writes an appointment per second; keeps one snapshot transaction open all along."""
+    """Writes an appointment per second; keeps one snapshot transaction open all along.
+
+    Survives a server restart (reconnects), as the practice's workstations do.
+    """
     import fdb
 
     password = Path(password_file).read_text().strip()
-    forgotten = fdb.connect(dsn=dsn, user="SYSDBA", password=password)
-    forgotten.begin()
-    forgotten.cursor().execute("select count(*) from termin").fetchall()
-    writer = fdb.connect(dsn=dsn, user="SYSDBA", password=password)
     while True:
-        cur = writer.cursor()
-        cur.execute("insert into termin (beginn, dauer_min) values (current_timestamp, 15)")
-        cur.execute("update termin set dauer_min = dauer_min + 1 where id = 1")
-        writer.commit()
-        time.sleep(1.0)
+        try:
+            forgotten = fdb.connect(dsn=dsn, user="SYSDBA", password=password)
+            forgotten.begin()
+            forgotten.cursor().execute("select count(*) from termin").fetchall()
+            writer = fdb.connect(dsn=dsn, user="SYSDBA", password=password)
+            while True:
+                cur = writer.cursor()
+                cur.execute("insert into termin (beginn, dauer_min) values (current_timestamp, 15)")
+                cur.execute("update termin set dauer_min = dauer_min + 1 where id = 1")
+                writer.commit()
+                time.sleep(1.0)
+        except fdb.DatabaseError as exc:
+            print(f"workload: {exc.args[0] if exc.args else exc}; reconnecting", flush=True)
+            time.sleep(2.0)
 
 
 if __name__ == "__main__":
