@@ -90,7 +90,13 @@ class WebhookReceiver:
                     return alert
             time.sleep(0.1)
         with self._lock:
-            seen = [(p, [a["labels"] for a in n["alerts"]]) for p, n in self.notifications]
+            seen = sorted(
+                {
+                    (p, a["labels"].get("alertname", ""))
+                    for p, n in self.notifications
+                    for a in n["alerts"]
+                }
+            )
         raise TimeoutError(f"{alertname} {labels} never reached {receiver}; got {seen}")
 
 
