@@ -78,7 +78,8 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
     mssql_part = importlib.import_module("demo.parts.mssql") if "mssql" in PARTS else None
     saved = getattr(mssql_part, "CHANGE_AFTER_SECONDS", None)
     if mssql_part is not None:
-        mssql_part.CHANGE_AFTER_SECONDS = 30  # the "Windows update", once scraped
+        # the "Windows update" comes once our Prometheus scrapes
+        setattr(mssql_part, "CHANGE_AFTER_SECONDS", 30)  # noqa: B010
     demo = Demo(tmp / "demo", parts=PARTS, scrape_interval="10s", with_alertmanager=False)
     am = prom = None
     try:
@@ -108,7 +109,7 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
         demo.stop()
         receiver.close()
         if mssql_part is not None:
-            mssql_part.CHANGE_AFTER_SECONDS = saved
+            setattr(mssql_part, "CHANGE_AFTER_SECONDS", saved)  # noqa: B010
 
 
 def receivers(practice: dict[str, Any], alertname: str, **labels: str) -> set[str]:
