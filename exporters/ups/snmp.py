@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pyasn1.type import univ
-from pysnmp.carrier.asyncio.dgram import udp
+from pysnmp.carrier.asyncio.dgram import udp, udp6
 from pysnmp.entity import config
 from pysnmp.entity.engine import SnmpEngine
 from pysnmp.entity.rfc3413 import cmdgen
@@ -105,11 +105,15 @@ def configure_engine(
         mp_model = 3
     security_name = _SECURITY_NAME if mp_model < 3 else settings.username
     config.add_target_parameters(engine, "ups-params", security_name, level, mp_model)
-    config.add_transport(engine, udp.DOMAIN_NAME, udp.UdpAsyncioTransport().open_client_mode())
+    if ":" in host:  # IPv6 literal
+        domain, transport = udp6.DOMAIN_NAME, udp6.Udp6AsyncioTransport()
+    else:
+        domain, transport = udp.DOMAIN_NAME, udp.UdpAsyncioTransport()
+    config.add_transport(engine, domain, transport.open_client_mode())
     config.add_target_address(
         engine,
         "ups-target",
-        udp.DOMAIN_NAME,
+        domain,
         (host, port),
         "ups-params",
         timeout=attempt_timeout * 100,  # hundredths of a second
@@ -259,14 +263,15 @@ class SnmpSession:
     async def bulk_columns(self, columns: Mapping[str, int]) -> dict[str, SnmpValue]:
         """Read up to `rows` cells of each table column with GETBULK (GETNEXT on v1).
 
-        All columns go into one PDU with max-repetitions = the most rows wanted; more
-        requests follow only if the agent's PDU limit cut the answer short. No subtree walk:
-        a column ends at its row count or where its OIDs end.
+        All columns go into one PDU with max-repetitions = the most rows wanted (capped by
+        `max_repetitions`); more requests follow only for rows beyond that cap or if the
+        agent's PDU limit cut the answer short. No subtree walk: a column ends at its row
+        count or where its OIDs end.
         """
         result: dict[str, SnmpValue] = {}
         cursors = {col: col for col, rows in columns.items() if rows > 0}
         got = dict.fromkeys(cursors, 0)
-        for _ in range(max(columns.values(), default=0) + 1):
+        for _ in range(sum(columns.values()) + 1):  # every round reads at least one cell
             active = [c for c in cursors if got[c] < columns[c]]
             if not active:
                 break

@@ -317,3 +317,20 @@ targets:
     sink = s.scrape()
     assert sink.sample_value("ups_up", {"target": "good"}) == 1
     assert sink.sample_value("ups_up", {"target": "silent"}) == 0
+
+
+def test_small_max_repetitions_pages_through_the_tables(
+    agent: SnmpSim, scraper: type[Scraper]
+) -> None:
+    s = scraper(f"""
+targets:
+  ups:
+    address: {agent.address}
+    mib: rfc1628
+    snmp: {{version: 2c, community: eaton-93e-80, max_repetitions: 1}}
+""")
+    sink = s.scrape()
+    assert value(sink, "ups_up") == 1
+    assert value(sink, "ups_load_ratio", line="3") == pytest.approx(0.12)
+    packets = value(sink, "ups_snmp_packets_sent")
+    assert packets is not None and packets >= 3  # GET + more than one GETBULK
