@@ -68,10 +68,13 @@ def tls_context(cfg: ConnectorConfig) -> ssl.SSLContext:
             _load_pkcs12(ctx, cfg)
         else:
             try:
-                ctx.load_cert_chain(str(cfg.cert_file), str(cfg.key_file))
+                # a password callback, so that an encrypted key fails instead of prompting
+                ctx.load_cert_chain(str(cfg.cert_file), str(cfg.key_file), password=lambda: b"")
             except (OSError, ssl.SSLError) as exc:
                 raise ValueError(
                     f"cert_file/key_file: cannot load client certificate: {_reason(exc)}"
+                    " (key_file must be unencrypted PEM; an encrypted identity goes into"
+                    " pkcs12_file with pkcs12_password)"
                 ) from None
     return ctx
 

@@ -173,3 +173,27 @@ def test_rewrite_endpoints(connector, ti_pki) -> None:
     sink, _ = scrape({"connector": connector_config(same.url, ti_pki, rewrite_endpoints=False)})
     assert sink.sample_value("ti_operation_failures_total", {"operation": "GetCards"}) == 0
     assert same.sim.invalid_requests == []
+
+
+def test_encrypted_pem_key_fails_clearly_without_prompting(connector, ti_pki, tmp_path) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    key = serialization.load_pem_private_key(ti_pki.client_key.read_bytes(), None)
+    encrypted = tmp_path / "enc.key"
+    encrypted.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"schluessel"),
+        )
+    )
+    server = connector("secunet", client_ca=True)
+    cfg = connector_config(
+        server.url,
+        ti_pki,
+        auth="certificate",
+        cert_file=str(ti_pki.client_cert),
+        key_file=str(encrypted),
+    )
+    with pytest.raises(TargetDown, match="key_file must be unencrypted"):
+        scrape({"connector": cfg})
