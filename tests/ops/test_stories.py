@@ -7,6 +7,7 @@ receiver. Each story must end as the right alert at the right receiver."""
 from __future__ import annotations
 
 import importlib
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,25 @@ def test_kim_unreachable_pages(practice: dict[str, Any]) -> None:
     kim.stop()
     alert = rcv.wait_for("pager", "TiKimUnreachable", site=SITE)
     assert alert["labels"]["severity"] == "critical"
+
+
+@needs("ups")
+def test_ups_on_battery_pages(practice: dict[str, Any]) -> None:
+    """Power cut: the demo's APC UPS switches to battery (the story's snmpset line)."""
+    demo: Demo = practice["demo"]
+    rcv: WebhookReceiver = practice["receiver"]
+    (part,) = [p for p in demo.started if p.exporter == "ups"]
+    agent = part.urls["snmp agent"].split("//", 1)[1].split()[0]
+    assert receivers(practice, "UpsOnBattery") == set()
+    oid = "1.3.6.1.4.1.318.1.1.1.4.1.1.0"  # APC upsBasicOutputStatus: 3 = onBattery
+    subprocess.run(
+        ["snmpset", "-v2c", "-c", "apc-smartups", agent, oid, "i", "3"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    alert = rcv.wait_for("pager", "UpsOnBattery", target="usv-server", site=SITE)
+    assert alert["labels"]["alertname"] == "UpsOnBattery"
 
 
 def test_practice_overview_and_fleet_queries_return_data(practice: dict[str, Any]) -> None:
