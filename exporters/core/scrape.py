@@ -26,6 +26,10 @@ DEFAULT_TIMEOUT_OFFSET = 0.5
 
 MIN_DEADLINE = 0.1
 
+COLLECTOR_GRACE = 0.1
+"""Seconds the runner waits past a target's deadline, so that a collector that honours its
+deadline reports its own, more specific error instead of a generic timeout."""
+
 
 class TargetCollector(Protocol):
     """What an exporter implements: collect one target into a sink, within a deadline.
@@ -107,7 +111,7 @@ class ScrapeRunner:
         pending = [j.future for j, _ in jobs if j.future is not None]
         if jobs:
             latest = max(d.expires_at for _, d in jobs)
-            wait(pending, timeout=max(0.0, latest - time.monotonic()))
+            wait(pending, timeout=max(0.0, latest + COLLECTOR_GRACE - time.monotonic()))
         for job, deadline in jobs:
             self._finish(job, deadline, result)
         return result
