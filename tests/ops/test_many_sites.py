@@ -177,6 +177,9 @@ def test_two_sites_reach_the_fleet_board_and_the_right_receivers(stack: dict[str
         receiver.wait_for("ticket", "ExporterDown", site=site, job="praxis-mssql")
     assert receiver.receivers_of("ExporterDown") == {"ticket"}
     receiver.wait_for("deadmansswitch", "Watchdog")
+    # Power cut at b only (its UPS reports on battery): paged for b, nothing for a.
+    receiver.wait_for("pager", "UpsOnBattery", site="praxis-b")
+    assert receiver.receivers_of("UpsOnBattery", site="praxis-a") == set()
 
     # Site a goes silent: SiteDown pages for a, not for b.
     stack["agents"]["praxis-a"].stop()
