@@ -89,9 +89,9 @@ def test_glob_base_stops_at_first_wildcard_and_limits_depth() -> None:
 
 def test_summarize_takes_newest_big_enough_file() -> None:
     found = [
-        files.FileInfo("/a", 5000, NOW - 7200),
-        files.FileInfo("/b", 6000, NOW - 3600),
-        files.FileInfo("/c", 10, NOW - 60),  # newest but truncated
+        files.FileInfo(5000, NOW - 7200),
+        files.FileInfo(6000, NOW - 3600),
+        files.FileInfo(10, NOW - 60),  # newest but truncated
     ]
     result = files.summarize(found, min_size_bytes=1000)
     assert result.status.last_success == NOW - 3600
