@@ -196,3 +196,26 @@ def test_state_file_is_never_torn_by_a_kill_mid_write(tmp_path: Path) -> None:
         os.utime(leftover, (time.time() - 3600, time.time() - 3600))
     store.remove_stale_temp_files()
     assert list(tmp_path.glob(".*.tmp")) == []
+
+
+def _cron_line() -> str:
+    text = (REPO / "docs" / "backup-push" / "cron.md").read_text()
+    line = next(ln for ln in text.splitlines() if ln.startswith("30 1 * * *"))
+    return line.split(" ", 5)[5].replace("\\%", "%")  # what cron hands to /bin/sh
+
+
+@pytest.mark.parametrize(("job", "expected"), [("true", 1), ("false", 0)])
+def test_documented_cron_one_liner_works(
+    start_exporter: Callable[..., ExporterProcess], tmp_path: Path, job: str, expected: int
+) -> None:
+    exporter = start_exporter("backup", _config(tmp_path))
+    command = (
+        _cron_line()
+        .replace("/usr/local/bin/nightly-backup.sh", job)
+        .replace("/etc/praxis/backup-push.token", str(tmp_path / "token"))
+        .replace("http://praxis-srv:10612/push/nightly", f"{exporter.url}/push/wsb")
+    )
+    subprocess.run(["sh", "-c", command], check=True, timeout=60, capture_output=True)
+    samples = parse_samples(exporter.get("/probe?target=wsb"))
+    assert value(samples, "backup_last_run_success") == expected
+    assert value(samples, "backup_last_duration_seconds") == 0

@@ -1,0 +1,46 @@
+<#
+.SYNOPSIS
+  Creates the Task Scheduler task that pushes backup results on the backup's own events.
+.EXAMPLE
+  # Windows Server Backup
+  .\Register-BackupPushTask.ps1 -Kind WindowsServerBackup -Url http://praxis-srv:10612/push/wsb -TokenFile C:\ProgramData\praxis-exporters\wsb.token
+  # Veeam Agent for Windows
+  .\Register-BackupPushTask.ps1 -Kind VeeamAgent -Url http://praxis-srv:10612/push/veeam-agent -TokenFile C:\ProgramData\praxis-exporters\veeam-agent.token
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)] [ValidateSet('WindowsServerBackup', 'VeeamAgent')] [string] $Kind,
+    [Parameter(Mandatory = $true)] [string] $Url,
+    [Parameter(Mandatory = $true)] [string] $TokenFile,
+    [string] $ScriptDir = $PSScriptRoot
+)
+$ErrorActionPreference = 'Stop'
+
+if ($Kind -eq 'WindowsServerBackup') {
+    $log = 'Microsoft-Windows-Backup'
+    $query = '*[System[(EventID=4 or EventID=5 or EventID=7 or EventID=9 or EventID=19 or EventID=49)]]'
+    $script = Join-Path $ScriptDir 'Send-WindowsServerBackupResult.ps1'
+    $name = 'praxis-backup-push-wsb'
+} else {
+    $log = 'Veeam Agent'
+    $query = '*[System[(EventID=190)]]'
+    $script = Join-Path $ScriptDir 'Send-VeeamAgentResult.ps1'
+    $name = 'praxis-backup-push-veeam-agent'
+}
+
+# The token file: readable by SYSTEM and Administrators only.
+icacls $TokenFile /inheritance:r /grant:r 'SYSTEM:R' 'Administrators:R' | Out-Null
+
+$class = Get-CimClass -ClassName MSFT_TaskEventTrigger -Namespace Root/Microsoft/Windows/TaskScheduler
+$trigger = New-CimInstance -CimClass $class -ClientOnly
+$trigger.Subscription = "<QueryList><Query Id='0' Path='$log'><Select Path='$log'>$query</Select></Query></QueryList>"
+$trigger.Enabled = $true
+
+$action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument (
+    "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$script`" -Url `"$Url`" -TokenFile `"$TokenFile`"")
+$principal = New-ScheduledTaskPrincipal -UserId 'SYSTEM' -LogonType ServiceAccount -RunLevel Highest
+$settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit (New-TimeSpan -Minutes 5) -StartWhenAvailable
+
+Register-ScheduledTask -TaskName $name -Trigger $trigger -Action $action -Principal $principal `
+    -Settings $settings -Description 'Reports backup results to praxis-backup-exporter' -Force | Out-Null
+Write-Host "Task $name registered: runs $script on $log events."
