@@ -15,13 +15,13 @@ from typing import TypeVar
 
 import requests
 import urllib3
-from cryptography import x509
 from lxml import etree
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import ProbeError
 from exporters.ti import directory, emit, kim, readings, soap, transport
+from exporters.ti.certinfo import leaf_not_after
 from exporters.ti.config import ConnectorConfig, TiConfig, TiTarget
 from exporters.ti.directory import Directory, DirectoryError
 from exporters.ti.tistatus import StatusCache
@@ -108,7 +108,7 @@ class TiCollector:
             raise TargetDown(f"connector.sds: {exc}") from None
         success["connector.sds"] = True
         emit.directory(sink, sds, cfg.expected_firmware)
-        emit.connector_certificate(sink, _not_after(reply.peer_chain))
+        emit.connector_certificate(sink, leaf_not_after(reply.peer_chain))
 
         status = call.run(
             sds, "EventService", "GetResourceInformation", readings.resource_information
@@ -208,12 +208,3 @@ class _Caller:
             return None
         self.success.setdefault(operation, True)
         return result
-
-
-def _not_after(chain: tuple[bytes, ...]) -> float | None:
-    if not chain:
-        return None
-    try:
-        return x509.load_der_x509_certificate(chain[0]).not_valid_after_utc.timestamp()
-    except ValueError:
-        return None

@@ -12,10 +12,9 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from cryptography import x509
-
 from exporters.core import Deadline
-from exporters.core.tlsprobe import ProbeError, TLSProbeResult, probe
+from exporters.core.tlsprobe import ProbeError, probe
+from exporters.ti.certinfo import leaf_not_after
 from exporters.ti.config import KimEndpoint
 
 MAX_GREETING = 16 * 1024
@@ -51,14 +50,9 @@ def check(
     )
     if endpoint.tls == "implicit":
         _implicit_greeting(service, endpoint, deadline)
-    return KimResult(service, _not_after(result), result.verified and result.hostname_match)
-
-
-def _not_after(result: TLSProbeResult) -> float | None:
-    try:
-        return x509.load_der_x509_certificate(result.chain[0]).not_valid_after_utc.timestamp()
-    except (ValueError, IndexError):
-        return None
+    return KimResult(
+        service, leaf_not_after(result.chain), result.verified and result.hostname_match
+    )
 
 
 def _connect(endpoint: KimEndpoint, deadline: Deadline) -> socket.socket:
