@@ -41,15 +41,21 @@ class FdbSession:
         self._fdb = fdb
         self._con = fdb.connect(dsn=dsn, user=user, password=password, role=role or None)
         self.server_version = str(self._con.firebird_version)
+        self._tr: Any = None
+        self._cur: Any = None
 
     def database_info(self, codes: Sequence[int]) -> dict[int, object]:
         return dict(self._con.db_info(list(codes)))
 
     @contextmanager
     def read_transaction(self) -> Iterator[Query]:
-        tr = self._con.trans(default_tpb=READ_TPB)
+        # One Transaction and Cursor object per connection, begun and committed per scrape:
+        # fdb keeps every Transaction object `trans()` creates, so a new one per scrape leaks.
+        if self._tr is None:
+            self._tr = self._con.trans(default_tpb=READ_TPB)
+            self._cur = self._tr.cursor()
+        tr, cur = self._tr, self._cur
         tr.begin()
-        cur = tr.cursor()
 
         def query(sql: str) -> list[tuple[Any, ...]]:
             cur.execute(sql)
@@ -57,15 +63,11 @@ class FdbSession:
 
         try:
             yield query
-            cur.close()
             tr.commit()
         except BaseException:
             with contextlib.suppress(Exception):
                 tr.rollback()
             raise
-        finally:
-            with contextlib.suppress(Exception):
-                tr.close()
 
     def close(self) -> None:
         self._con.close()
@@ -84,6 +86,8 @@ class FirebirdDriverSession:
         self._con = connect(dsn, user=user, password=password, role=role or None)
         # firebird_version lists every hop ("...\n.../tcp (host)/P15:C"); the first is the server
         self.server_version = str(self._con.info.firebird_version).split("\n", 1)[0]
+        self._tm: Any = None
+        self._cur: Any = None
 
     def database_info(self, codes: Sequence[int]) -> dict[int, object]:
         out: dict[int, object] = {}
@@ -99,9 +103,12 @@ class FirebirdDriverSession:
 
     @contextmanager
     def read_transaction(self) -> Iterator[Query]:
-        tm = self._con.transaction_manager(default_tpb=READ_TPB)
+        # as with fdb: the connection keeps every TransactionManager, so reuse one
+        if self._tm is None:
+            self._tm = self._con.transaction_manager(default_tpb=READ_TPB)
+            self._cur = self._tm.cursor()
+        tm, cur = self._tm, self._cur
         tm.begin()
-        cur = tm.cursor()
 
         def query(sql: str) -> list[tuple[Any, ...]]:
             cur.execute(sql)
@@ -109,15 +116,11 @@ class FirebirdDriverSession:
 
         try:
             yield query
-            cur.close()
             tm.commit()
         except BaseException:
             with contextlib.suppress(Exception):
                 tm.rollback()
             raise
-        finally:
-            with contextlib.suppress(Exception):
-                tm.close()
 
     def close(self) -> None:
         self._con.close()

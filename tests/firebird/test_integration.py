@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import time
 from collections.abc import Callable
@@ -311,3 +312,19 @@ def test_documented_rdb_admin_grant_gives_full_visibility(
     finally:
         other.close()
         fb.isql(fb_db.server, fb_db.dsn, "drop user PRAXIS_ADM;\ncommit;\n")
+
+
+@pytest.mark.parametrize("driver", ["fdb", "firebird-driver"])
+def test_scrapes_do_not_pile_up_driver_objects(
+    fb_db: Database, runner_for: Runner, driver: str
+) -> None:
+    """Both drivers keep every transaction object a connection made: reuse one per session."""
+    runner = runner_for(
+        config_for(target_yaml("db", fb_db.dsn, fb_db.server.password, driver=driver))
+    )
+    for _ in range(30):
+        assert scrape(runner).sample_value("firebird_up") == 1
+    gc.collect()
+    kinds = ("Transaction", "TransactionManager")
+    alive = [o for o in gc.get_objects() if type(o).__name__ in kinds]
+    assert len(alive) < 10, f"{len(alive)} transaction objects after 30 scrapes"
