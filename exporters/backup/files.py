@@ -34,7 +34,12 @@ class FileInfo(NamedTuple):
 
 @lru_cache(maxsize=1024)
 def compile_glob(pattern: str) -> CompiledGlob:
-    """Split `pattern` into the directory to walk and a regex for paths relative to it."""
+    """Split `pattern` into the directory to walk and a regex for paths relative to it.
+
+    Windows paths (`D:\\Backup\\**\\*.fbk`) are read with `/` as the separator.
+    """
+    if os.sep != "/":
+        pattern = pattern.replace(os.sep, "/")
     parts = pattern.split("/")
     fixed: list[str] = []
     for part in parts[:-1]:
