@@ -43,6 +43,10 @@ class UpsCollector:
         self._chosen: dict[str, str] = {}
         self._planned: dict[str, dict[str, int]] = {}
         self._reported: set[tuple[str, str]] = set()
+        for name, target in config.targets.items():
+            # Building an SNMP engine takes a good part of a second: do it at (re)load,
+            # not inside the first scrape's deadline.
+            self._session(name, target)
 
     def _session(self, name: str, target: UpsTarget) -> SnmpSession:
         with self._lock:

@@ -282,7 +282,8 @@ class SnmpSession:
                     break
             else:
                 missing = max(columns[c] - got[c] for c in active)
-                status, index, answer = await self._request(asked, "bulk", missing)
+                repetitions = max(1, min(missing, self.settings.max_repetitions))
+                status, index, answer = await self._request(asked, "bulk", repetitions)
             if status != 0:
                 raise SnmpError(f"agent answered error-status {status} (index {index})")
             progressed = False
