@@ -24,7 +24,8 @@ from exporters.ups.config import UpsConfig, UpsTarget
 from exporters.ups.detect import choose
 from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
 from exporters.ups.reading import render
-from exporters.ups.snmp import EventLoopThread, SnmpError, SnmpSession, SnmpValue
+from exporters.ups.snmp import EventLoopThread, SnmpError, SnmpSession
+from exporters.ups.values import SnmpValue
 
 log = logging.getLogger("exporters.ups")
 A = TypeVar("A")
@@ -100,11 +101,7 @@ class UpsCollector:
             )
         else:
             answer = self._loop.run(session.get(oids), deadline)
-        answered = [
-            spec.name
-            for spec in candidates
-            if any(oid in answer and oid not in (SYS_OBJECT_ID,) for oid in _own(spec))
-        ]
+        answered = [spec.name for spec in candidates if any(oid in answer for oid in _own(spec))]
         if mib is None:
             mib = choose(_text(answer.get(SYS_OBJECT_ID)), answered)
             if mib is None:

@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from exporters.ups.reading import Reading
-from exporters.ups.snmp import SnmpValue
-from exporters.ups.values import Values
+from exporters.ups.values import SnmpValue, Values
 
 SYS_OBJECT_ID = "1.3.6.1.2.1.1.2.0"
 SYS_UPTIME = "1.3.6.1.2.1.1.3.0"

@@ -24,6 +24,7 @@ from pysnmp.proto import rfc1902, rfc1905
 
 from exporters.core import Deadline
 from exporters.ups.config import SnmpSettings
+from exporters.ups.values import Oid, SnmpValue
 
 T = TypeVar("T")
 
@@ -44,14 +45,6 @@ _PRIV = {
 _SECURITY_NAME = "ups"
 _TOO_BIG = 1
 _NO_SUCH_NAME = 2
-
-
-class Oid(str):
-    """An OBJECT IDENTIFIER value returned by the agent (not text)."""
-
-
-SnmpValue = int | bytes | Oid
-"""Integers, counters, gauges and TimeTicks are int; strings bytes; OIDs Oid."""
 
 
 class SnmpError(Exception):

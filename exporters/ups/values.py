@@ -10,8 +10,14 @@ import calendar
 import re
 from collections.abc import Mapping
 
-from exporters.ups.snmp import Oid, SnmpValue
 
+class Oid(str):
+    """An OBJECT IDENTIFIER value returned by the agent (not text)."""
+
+
+SnmpValue = int | bytes | Oid
+"""What an agent returns, in plain Python: integers, counters, gauges and TimeTicks are int,
+strings bytes, OIDs Oid (missing values are simply absent)."""
 Values = Mapping[str, SnmpValue]
 _DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
 

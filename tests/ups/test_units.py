@@ -12,8 +12,7 @@ from exporters.ups import apc, rfc1628, xups
 from exporters.ups.config import UpsConfig
 from exporters.ups.detect import choose
 from exporters.ups.reading import Reading, render
-from exporters.ups.snmp import Oid, SnmpValue
-from exporters.ups.values import Decoder
+from exporters.ups.values import Decoder, Oid, SnmpValue
 
 NOW = 1_800_000_000.0
 
