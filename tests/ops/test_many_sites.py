@@ -187,3 +187,9 @@ def test_two_sites_reach_the_fleet_board_and_the_right_receivers(stack: dict[str
     assert alert["labels"]["severity"] == "critical"
     assert receiver.receivers_of("SiteDown", site="praxis-b") == set()
     assert sites_of(central.query("site:up:count")) == {"praxis-b"}
+    # The silent site stays on the fleet board, red in the monitoring column.
+    central.wait_for(
+        'site_area:praxis_alert_severity:max{site="praxis-a", area="monitoring"} == 2',
+        timeout=30,
+    )
+    assert sites_of(central.query("site:praxis_alert_severity:max == 2")) >= {"praxis-a"}
