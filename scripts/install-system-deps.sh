@@ -14,6 +14,7 @@ PACKAGES=(
   restic borgbackup
   unixodbc tdsodbc
   openssl ca-certificates procps iproute2
+  tzdata
 )
 
 missing=()
