@@ -10,6 +10,8 @@ SnmpEngine, so v3 engine discovery is cached per agent and sent packets can be c
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 import threading
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
@@ -181,11 +183,28 @@ class SnmpSession:
         # Configured once, inside the loop (the transport binds to it). The deadline is
         # enforced around each request; `attempt_timeout` only paces retries.
         if self._addr_name is None:
+            address = await self._resolve()
             self._addr_name = configure_engine(
-                self.engine, self.host, self.port, self.settings, self.attempt_timeout
+                self.engine, address, self.port, self.settings, self.attempt_timeout
             )
             self._count_packets()
         return self._addr_name
+
+    async def _resolve(self) -> str:
+        """The agent's IP address (a host name is looked up once, without blocking the loop)."""
+        try:
+            ipaddress.ip_address(self.host)
+            return self.host
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                self.host, self.port, type=socket.SOCK_DGRAM
+            )
+        except OSError as exc:
+            raise SnmpError(f"cannot resolve {self.host}: {exc.strerror or exc}") from None
+        ipv4 = [info[4][0] for info in infos if info[0] == socket.AF_INET]
+        return str(ipv4[0] if ipv4 else infos[0][4][0])
 
     def _count_packets(self) -> None:
         dispatcher = self.engine.transport_dispatcher

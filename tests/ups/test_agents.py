@@ -105,6 +105,24 @@ def test_apc_card_with_only_the_high_precision_group(
     assert value(sink, "ups_battery_runtime_seconds") is None
 
 
+def test_host_name_is_resolved(agent: SnmpSim, scraper: type[Scraper]) -> None:
+    config = v2(agent, "apc-smartups").replace("127.0.0.1", "localhost")
+    assert value(scraper(config).scrape(), "ups_up") == 1
+
+
+def test_unknown_host_is_down(scraper: type[Scraper], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    sink = scraper("""
+targets:
+  ups:
+    address: no-such-host.invalid:161
+    snmp: {version: 2c, community: public}
+""").scrape()
+    assert value(sink, "ups_up") == 0
+    logged = " ".join(str(getattr(r, "praxis_fields", "")) for r in caplog.records)
+    assert "cannot resolve no-such-host.invalid" in logged
+
+
 def test_snmp_v1_drops_missing_oids_and_asks_again(agent: SnmpSim, scraper: type[Scraper]) -> None:
     sink = scraper(v2(agent, "apc-hp-only", mib="apc", version="1")).scrape()
     assert value(sink, "ups_up") == 1
