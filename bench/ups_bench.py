@@ -12,6 +12,7 @@ Run: `python -m bench.ups_bench [scrapes]`.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -149,10 +150,17 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
-def measure(name: str, url: str, relay: CountingRelay, scrapes: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(name: str, url: str, relay: CountingRelay, scrapes: int, pid: int) -> dict[str, float]:
     scrape(url)  # warm-up (v3 discovery, MIB choice, connection set-up)
     before = relay.total()
+    cpu_before = cpu_seconds(pid)
     times = [scrape(url) for _ in range(scrapes)]
+    cpu_ms = (cpu_seconds(pid) - cpu_before) / scrapes * 1000
     packets = (relay.total() - before) / scrapes
     times.sort()
     result = {
@@ -162,7 +170,7 @@ def measure(name: str, url: str, relay: CountingRelay, scrapes: int) -> dict[str
     }
     print(
         f"{name:<22} median {result['median_ms']:7.2f} ms  p90 {result['p90_ms']:7.2f} ms  "
-        f"packets/scrape {packets:.2f}"
+        f"packets/scrape {packets:.2f}  exporter CPU {cpu_ms:.1f} ms/scrape"
     )
     return result
 
@@ -209,8 +217,8 @@ def main(scrapes: int = 50) -> None:
             body = urllib.request.urlopen(peer_url, timeout=30).read().decode()
             assert "upsEstimatedMinutesRemaining 1092" in body, body[-2000:]
             print(f"{scrapes} sequential scrapes each, Eaton 93E recording, one snmpsim agent")
-            mine = measure("praxis-ups-exporter", f"{ours.url}/metrics", relay, scrapes)
-            theirs = measure("snmp_exporter 0.21", peer_url, relay, scrapes)
+            mine = measure("praxis-ups-exporter", f"{ours.url}/metrics", relay, scrapes, ours.pid)
+            theirs = measure("snmp_exporter 0.21", peer_url, relay, scrapes, peer.proc.pid)
             rss_ours, rss_peer = rss_mib(ours.pid), rss_mib(peer.proc.pid)
             print(f"RSS praxis-ups-exporter {rss_ours:.1f} MiB, snmp_exporter {rss_peer:.1f} MiB")
             print(
