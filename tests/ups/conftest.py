@@ -19,6 +19,11 @@ from exporters.ups.config import UpsConfig
 REPO = Path(__file__).resolve().parents[2]
 RECORDINGS = REPO / "simulators" / "snmp"
 V3 = V3User("praxis", "auth-secret-1", "SHA256", "priv-secret-1", "AES256")
+V3_MORE = [
+    V3User("legacy", "auth-secret-2", "MD5", "priv-secret-2", "DES"),
+    V3User("modern", "auth-secret-3", "SHA512", "priv-secret-3", "AES192"),
+    V3User("authonly", "auth-secret-4", "SHA224"),
+]
 
 
 def recordings() -> list[Path]:
@@ -30,7 +35,7 @@ def agent(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SnmpSim]:
     """v1/v2c/v3 agent with every recording (community = file name)."""
     work = tmp_path_factory.mktemp("snmpsim")
     data = install_recordings(recordings(), work / "data")
-    sim = SnmpSim(data, work, v3_users=[V3])
+    sim = SnmpSim(data, work, v3_users=[V3, *V3_MORE])
     yield sim
     sim.stop()
 

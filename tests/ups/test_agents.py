@@ -269,6 +269,36 @@ def test_snmpv3_auth_priv(v3_agent: SnmpSim, scraper: type[Scraper]) -> None:
     assert value(s.scrape(), "ups_snmp_packets_sent") == 1
 
 
+@pytest.mark.parametrize(
+    ("user", "level", "auth", "priv"),
+    [
+        ("legacy", "authPriv", "MD5", "DES"),
+        ("modern", "authPriv", "SHA-512", "AES-192"),
+        ("authonly", "authNoPriv", "SHA-224", "AES"),
+    ],
+)
+def test_snmpv3_protocols(
+    agent: SnmpSim, scraper: type[Scraper], user: str, level: str, auth: str, priv: str
+) -> None:
+    n = {"legacy": 2, "modern": 3, "authonly": 4}[user]
+    sink = scraper(f"""
+targets:
+  ups:
+    address: {agent.address}
+    snmp:
+      version: 3
+      username: {user}
+      security_level: {level}
+      auth_protocol: {auth}
+      auth_password: auth-secret-{n}
+      priv_protocol: {priv}
+      priv_password: priv-secret-{n}
+      context_name: eaton-xups
+""").scrape()
+    assert value(sink, "ups_up") == 1
+    assert value(sink, "ups_battery_runtime_seconds") == 1980
+
+
 def test_snmpv3_wrong_password_is_down_and_not_logged(
     v3_agent: SnmpSim, scraper: type[Scraper], caplog: pytest.LogCaptureFixture
 ) -> None:
