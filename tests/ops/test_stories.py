@@ -1,6 +1,6 @@
 """The seed stories end to end: the demo practice's parts with real exporters, a real
 Prometheus started from docker/prometheus/prometheus.yml (addresses changed, every `for:`
-shortened — the long durations are covered by the promtool unit tests), and a real
+shortened to 5 s — the long durations are covered by the promtool unit tests), and a real
 Alertmanager with the example routing (practice hours open) delivering to a local webhook
 receiver. Each story must end as the right alert at the right receiver."""
 
@@ -51,8 +51,8 @@ def site_prometheus_config(
     """docker/prometheus/prometheus.yml with the demo's exporters and the test's services."""
     config: dict[str, Any] = yaml.safe_load((DOCKER / "prometheus/prometheus.yml").read_text())
     config["global"].update(
-        scrape_interval="1s",
-        scrape_timeout="1s",
+        scrape_interval="2s",
+        scrape_timeout="2s",
         evaluation_interval="1s",
         external_labels={"site": SITE},
     )
@@ -64,7 +64,7 @@ def site_prometheus_config(
         target = f"127.0.0.1:{port}" if name == "prometheus" else exporters.get(name)
         if target:
             job["static_configs"] = [{"targets": [target], "labels": {"site": SITE}}]
-            job["scrape_timeout"] = "1s"
+            job["scrape_timeout"] = "2s"
             jobs.append(job)
     config["scrape_configs"] = jobs
     return config
@@ -96,7 +96,8 @@ def practice(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             site_prometheus_config(
                 {name: f"127.0.0.1:{proc.port}" for name, proc in demo.exporters.items()},
                 f"127.0.0.1:{am.port}",
-                fast_rules(tmp / "rules", rule_files()),
+                # 5 s: a single slow scrape on a busy CI host must not fire anything
+                fast_rules(tmp / "rules", rule_files(), for_="5s"),
                 port,
             ),
             port=port,
