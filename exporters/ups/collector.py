@@ -54,8 +54,7 @@ class UpsCollector:
             session = self._sessions.get(name)
             if session is None:
                 host, port = target.host_port()
-                attempt = self.config.target_timeout(name) / (target.snmp.retries + 1)
-                session = SnmpSession(host, port, target.snmp, attempt)
+                session = SnmpSession(host, port, target.snmp, self.config.target_timeout(name))
                 self._sessions[name] = session
             return session
 
@@ -97,10 +96,11 @@ class UpsCollector:
             # Table sizes rarely change: read the tables as last time, in parallel with
             # the GET, so a scrape costs one round trip instead of two.
             answer, table = self._loop.run(
-                _both(session.get(oids), session.bulk_columns(planned)), deadline
+                _both(session.get(oids, deadline), session.bulk_columns(planned, deadline)),
+                deadline,
             )
         else:
-            answer = self._loop.run(session.get(oids), deadline)
+            answer = self._loop.run(session.get(oids, deadline), deadline)
         answered = [spec.name for spec in candidates if any(oid in answer for oid in _own(spec))]
         if mib is None:
             mib = choose(_text(answer.get(SYS_OBJECT_ID)), answered)
@@ -114,7 +114,7 @@ class UpsCollector:
         scalars = spec.keyed(answer)
         columns = spec.tables(scalars)
         if columns != planned and any(columns.values()):
-            table = self._loop.run(session.bulk_columns(columns), deadline)
+            table = self._loop.run(session.bulk_columns(columns, deadline), deadline)
         elif not any(columns.values()):
             table = {}
         self._planned[name] = columns

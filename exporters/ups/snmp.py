@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import socket
 import threading
+import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -69,7 +70,7 @@ def decode(value: Any) -> SnmpValue | None:
 
 
 def configure_engine(
-    engine: SnmpEngine, host: str, port: int, settings: SnmpSettings, attempt_timeout: float
+    engine: SnmpEngine, host: str, port: int, settings: SnmpSettings, max_wait: float
 ) -> str:
     """Register credentials, transport and target on `engine`; returns the target name.
 
@@ -111,8 +112,8 @@ def configure_engine(
         domain,
         (host, port),
         "ups-params",
-        timeout=attempt_timeout * 100,  # hundredths of a second
-        retryCount=settings.retries,
+        timeout=max_wait * 100,  # hundredths of a second; retries are paced by the caller
+        retryCount=0,
     )
     return "ups-target"
 
@@ -164,13 +165,11 @@ class _Counter:
 class SnmpSession:
     """One agent: its engine, credentials and a count of packets sent to it."""
 
-    def __init__(
-        self, host: str, port: int, settings: SnmpSettings, attempt_timeout: float
-    ) -> None:
+    def __init__(self, host: str, port: int, settings: SnmpSettings, max_wait: float) -> None:
         self.host = host
         self.port = port
         self.settings = settings
-        self.attempt_timeout = max(0.1, attempt_timeout)
+        self.max_wait = max(0.1, max_wait)
         self.engine = SnmpEngine()
         self._counter = _Counter()
         self._addr_name: str | None = None
@@ -180,12 +179,12 @@ class SnmpSession:
         return self._counter.sent
 
     async def _configure(self) -> str:
-        # Configured once, inside the loop (the transport binds to it). The deadline is
-        # enforced around each request; `attempt_timeout` only paces retries.
+        # Configured once, inside the loop (the transport binds to it). pysnmp's own
+        # timeout is only a backstop (`max_wait`); `_request` paces attempts by deadline.
         if self._addr_name is None:
             address = await self._resolve()
             self._addr_name = configure_engine(
-                self.engine, address, self.port, self.settings, self.attempt_timeout
+                self.engine, address, self.port, self.settings, self.max_wait
             )
             self._count_packets()
         return self._addr_name
@@ -218,9 +217,30 @@ class SnmpSession:
         dispatcher.send_message = counting_send
 
     async def _request(
-        self, oids: Sequence[str], kind: str = "get", repetitions: int = 0
+        self, deadline: Deadline, oids: Sequence[str], kind: str = "get", repetitions: int = 0
     ) -> tuple[int, int, list[tuple[str, SnmpValue | None]]]:
-        """One request PDU (`get`, `next` or `bulk`); returns status, index, varbinds."""
+        """One request (`get`, `next` or `bulk`) with up to `retries` more attempts.
+
+        The time left until the deadline is shared out between the attempts still allowed,
+        so a retry happens even when Prometheus' scrape timeout is short.
+        """
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            left = deadline.expires_at - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                return await asyncio.wait_for(
+                    self._send(oids, kind, repetitions), left / (attempts - attempt)
+                )
+            except TimeoutError:
+                continue
+        raise SnmpError(f"no answer before the deadline ({attempts} attempt(s))")
+
+    async def _send(
+        self, oids: Sequence[str], kind: str, repetitions: int
+    ) -> tuple[int, int, list[tuple[str, SnmpValue | None]]]:
+        """One request PDU; returns error-status, error-index and the varbinds."""
         addr_name = await self._configure()
         future: asyncio.Future[tuple[Any, int, int, Any]] = (
             asyncio.get_running_loop().create_future()
@@ -248,7 +268,7 @@ class SnmpSession:
             raise SnmpError(str(error))
         return status, index, [(str(oid), decode(value)) for oid, value in answer]
 
-    async def get(self, oids: Sequence[str]) -> dict[str, SnmpValue]:
+    async def get(self, oids: Sequence[str], deadline: Deadline) -> dict[str, SnmpValue]:
         """GET all `oids` in one PDU; split only when the agent says tooBig.
 
         Missing OIDs are simply absent from the result. SNMP v1 reports a missing OID as
@@ -260,7 +280,7 @@ class SnmpSession:
             batch = pending.pop()
             if not batch:
                 continue
-            status, index, answer = await self._request(batch)
+            status, index, answer = await self._request(deadline, batch)
             if status == 0:
                 result.update({oid: value for oid, value in answer if value is not None})
             elif status == _TOO_BIG and len(batch) > 1:
@@ -272,7 +292,9 @@ class SnmpSession:
                 raise SnmpError(f"agent answered error-status {status} (index {index})")
         return result
 
-    async def bulk_columns(self, columns: Mapping[str, int]) -> dict[str, SnmpValue]:
+    async def bulk_columns(
+        self, columns: Mapping[str, int], deadline: Deadline
+    ) -> dict[str, SnmpValue]:
         """Read up to `rows` cells of each table column with GETBULK (GETNEXT on v1).
 
         All columns go into one PDU with max-repetitions = the most rows wanted (capped by
@@ -289,13 +311,13 @@ class SnmpSession:
                 break
             asked = [cursors[c] for c in active]
             if self.settings.version == "1":
-                status, index, answer = await self._request(asked, "next")
+                status, index, answer = await self._request(deadline, asked, "next")
                 if status == _NO_SUCH_NAME:  # v1 says "end of MIB view" this way
                     break
             else:
                 missing = max(columns[c] - got[c] for c in active)
                 repetitions = max(1, min(missing, self.settings.max_repetitions))
-                status, index, answer = await self._request(asked, "bulk", repetitions)
+                status, index, answer = await self._request(deadline, asked, "bulk", repetitions)
             if status != 0:
                 raise SnmpError(f"agent answered error-status {status} (index {index})")
             progressed = False

@@ -8,7 +8,9 @@ import time
 import pytest
 
 from devkit.snmpsim import SnmpSim
+from exporters.core.deadline import Deadline
 from exporters.core.metrics import MetricSink
+from exporters.ups.snmp import SnmpError
 from tests.ups.conftest import V3, Scraper
 
 pytestmark = pytest.mark.integration
@@ -382,3 +384,20 @@ targets:
     assert value(sink, "ups_load_ratio", line="3") == pytest.approx(0.12)
     packets = value(sink, "ups_snmp_packets_sent")
     assert packets == 4  # GET + three one-row GETBULKs
+
+
+def test_retries_share_the_deadline(silent_port: int, scraper: type[Scraper]) -> None:
+    """Config timeout 10s, but a scrape deadline of 1.5s: all attempts still go out."""
+    s = scraper(f"""
+timeout: 10s
+targets:
+  ups:
+    address: 127.0.0.1:{silent_port}
+    snmp: {{version: 2c, community: public, retries: 2}}
+""")
+    sink = MetricSink({"target": "ups"})
+    started = time.monotonic()
+    with pytest.raises(SnmpError):
+        s.collector.collect_target("ups", s.config.targets["ups"], Deadline.after(1.5), sink)
+    assert time.monotonic() - started < 3
+    assert value(sink, "ups_snmp_packets_sent") == 3
