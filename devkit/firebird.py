@@ -113,3 +113,30 @@ def create_database(server: FirebirdServer, path: Path, page_size: int = 8192) -
         f"'{server.password}' PAGE_SIZE {page_size};\n",
     )
     return dsn
+
+
+def _server_processes() -> bool:
+    """True while fbguard or the firebird server process (not zombies) still runs."""
+    result = subprocess.run(
+        ["pidof", "fbguard", "firebird"], capture_output=True, text=True, check=False
+    )
+    return bool(result.stdout.strip())
+
+
+def restart_server(attempts: int = 3, timeout: float = 30.0) -> FirebirdServer:
+    """Start the server after `stop_server()`, robust against a start that races the stop.
+
+    A server started while the old one still exits dies with "startup error" in
+    firebird.log and never listens; so wait until the old processes are gone, and retry.
+    """
+    last: Exception | None = None
+    for _ in range(attempts):
+        end = time.monotonic() + 30
+        while not port_open(HOST, PORT) and _server_processes() and time.monotonic() < end:
+            time.sleep(0.2)
+        try:
+            return ensure_server(timeout=timeout)
+        except (TimeoutError, subprocess.SubprocessError) as exc:
+            last = exc
+            stop_server()
+    raise TimeoutError(f"Firebird did not come back after {attempts} attempts: {last}")

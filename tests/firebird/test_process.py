@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -116,21 +115,12 @@ def test_server_stopped_gives_up_0_then_recovers(
         assert value(parse_samples(text), "firebird_up", target="praxis") == 0
         assert seconds < 4.5
     finally:
-        restart_server()
+        fb.restart_server()
     deadline = time.monotonic() + 30
     while value(exporter.metrics(), "firebird_up", target="praxis") != 1:
         assert time.monotonic() < deadline, "exporter did not reconnect after the restart"
         time.sleep(0.5)
     assert fb_db.server.password not in exporter.log_text()
-
-
-def restart_server() -> None:
-    """Start the server again; once more from scratch if the init script raced a stop."""
-    try:
-        fb.ensure_server(timeout=30)
-    except (TimeoutError, subprocess.SubprocessError):
-        fb.stop_server()
-        fb.ensure_server(timeout=60)
 
 
 LOG_ENTRIES = (
