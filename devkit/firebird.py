@@ -36,6 +36,16 @@ def sysdba_password() -> str:
     return match.group(1) if match else "masterkey"
 
 
+def server_env() -> dict[str, str]:
+    """The environment for the server's init script: without a client-side `FIREBIRD`.
+
+    The Firebird exporter points `FIREBIRD` at a client root (for ConnectionTimeout); a
+    server started from a process that ran it in-process would take that directory as its
+    root, find no security database and die with "startup error".
+    """
+    return {k: v for k, v in os.environ.items() if k != "FIREBIRD"}
+
+
 def available() -> bool:
     return Path(INIT_SCRIPT).exists() and shutil.which("isql-fb") is not None
 
@@ -45,7 +55,9 @@ def ensure_server(timeout: float = 30.0) -> FirebirdServer:
     if not available():
         raise RuntimeError("Firebird 3 is not installed; run scripts/install-system-deps.sh")
     if not port_open(HOST, PORT):
-        subprocess.run([INIT_SCRIPT, "start"], check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [INIT_SCRIPT, "start"], check=True, capture_output=True, timeout=60, env=server_env()
+        )
         end = time.monotonic() + timeout
         while not port_open(HOST, PORT):
             if time.monotonic() > end:
@@ -55,7 +67,9 @@ def ensure_server(timeout: float = 30.0) -> FirebirdServer:
 
 
 def stop_server() -> None:
-    subprocess.run([INIT_SCRIPT, "stop"], check=False, capture_output=True, timeout=60)
+    subprocess.run(
+        [INIT_SCRIPT, "stop"], check=False, capture_output=True, timeout=60, env=server_env()
+    )
     end = time.monotonic() + 30
     while port_open(HOST, PORT) and time.monotonic() < end:
         time.sleep(0.2)
