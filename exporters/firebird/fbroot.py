@@ -8,8 +8,10 @@ mirrored by symlinks so its messages, plugins and other client settings still ap
 
 from __future__ import annotations
 
+import atexit
 import math
 import os
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -46,6 +48,7 @@ def ensure_connect_timeout(connect_timeout: float) -> int:
             return _configured
         seconds = timeout_seconds(connect_timeout)
         root = Path(tempfile.mkdtemp(prefix="praxis-firebird-client-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
         original = os.environ.get("FIREBIRD")
         existing = ""
         if original and Path(original).is_dir():
