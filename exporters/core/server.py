@@ -23,7 +23,6 @@ from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
 
 from exporters import __version__
-from exporters.core import redaction
 from exporters.core.auth import BasicAuth
 from exporters.core.config import ConfigError
 from exporters.core.http import Request, Response, Route
@@ -344,7 +343,6 @@ def _exposition(headers: dict[str, str], registries: Sequence[Any]) -> Response:
     if content_type.startswith("application/openmetrics-text"):
         # one EOF marker at the very end only
         body = body.replace(b"# EOF\n", b"") + b"# EOF\n"
-    body = redaction.redact(body.decode("utf-8")).encode("utf-8")
     resp = Response(200, body, content_type)
     if "gzip" in headers.get("accept-encoding", ""):
         resp.body = gzip.compress(body, compresslevel=5)
