@@ -173,7 +173,7 @@ def _connect(
     try:
         greeting = ""
         if starttls is not None:
-            greeting = _STARTTLS[starttls](_LineReader(raw, deadline, where), client_name)
+            greeting = _STARTTLS[starttls](LineReader(raw, deadline, where), client_name)
         raw.settimeout(deadline.remaining())
         try:
             tls = context.wrap_socket(
@@ -245,13 +245,21 @@ def _sni(name: str) -> str | None:
 # -- plain-text start of the mail protocols -------------------------------------------------
 
 
-class _LineReader:
-    """CRLF lines from a plain socket, each read bounded by the deadline."""
+class LineReader:
+    """CRLF lines from a socket (plain or TLS), each read bounded by the deadline and the
+    whole exchange by `max_bytes`; failures raise ProbeError naming `where` and the phase."""
 
-    def __init__(self, sock: socket.socket, deadline: Deadline, where: str) -> None:
+    def __init__(
+        self,
+        sock: socket.socket,
+        deadline: Deadline,
+        where: str,
+        max_bytes: int = MAX_GREETING_BYTES,
+    ) -> None:
         self.sock = sock
         self.deadline = deadline
         self.where = where
+        self.max_bytes = max_bytes
         self.buffer = b""
         self.total = 0
         self.transcript: list[str] = []
@@ -273,8 +281,8 @@ class _LineReader:
             if not chunk:
                 raise ProbeError(f"{self.where}: connection closed during {phase}")
             self.total += len(chunk)
-            if self.total > MAX_GREETING_BYTES:
-                raise ProbeError(f"{self.where}: more than {MAX_GREETING_BYTES} bytes in {phase}")
+            if self.total > self.max_bytes:
+                raise ProbeError(f"{self.where}: more than {self.max_bytes} bytes in {phase}")
             self.buffer += chunk
         raw, _, self.buffer = self.buffer.partition(b"\n")
         text = raw.rstrip(b"\r").decode("utf-8", "replace")
@@ -295,7 +303,7 @@ class _LineReader:
         return "\n".join(self.transcript)
 
 
-def _smtp_reply(reader: _LineReader, phase: str) -> tuple[str, list[str]]:
+def smtp_reply(reader: LineReader, phase: str) -> tuple[str, list[str]]:
     """A (possibly multi-line) SMTP reply: (code, lines without the code)."""
     lines = []
     while True:
@@ -308,24 +316,24 @@ def _smtp_reply(reader: _LineReader, phase: str) -> tuple[str, list[str]]:
             return code, lines
 
 
-def _smtp(reader: _LineReader, client_name: str) -> str:
-    code, _ = _smtp_reply(reader, "SMTP greeting")
+def _smtp(reader: LineReader, client_name: str) -> str:
+    code, _ = smtp_reply(reader, "SMTP greeting")
     if code != "220":
         raise ProbeError(f"{reader.where}: SMTP greeting has code {code}, expected 220")
     reader.send(f"EHLO {client_name}")
-    code, lines = _smtp_reply(reader, "EHLO reply")
+    code, lines = smtp_reply(reader, "EHLO reply")
     if code != "250":
         raise ProbeError(f"{reader.where}: EHLO answered {code}, expected 250")
     if not any(line.upper().split()[:1] == ["STARTTLS"] for line in lines[1:]):
         raise ProbeError(f"{reader.where}: the SMTP server does not offer STARTTLS")
     reader.send("STARTTLS")
-    code, _ = _smtp_reply(reader, "STARTTLS reply")
+    code, _ = smtp_reply(reader, "STARTTLS reply")
     if code != "220":
         raise ProbeError(f"{reader.where}: STARTTLS answered {code}, expected 220")
     return reader.text()
 
 
-def _pop3(reader: _LineReader, client_name: str) -> str:
+def _pop3(reader: LineReader, client_name: str) -> str:
     if not reader.line("POP3 greeting").startswith("+OK"):
         raise ProbeError(f"{reader.where}: POP3 greeting is not +OK")
     reader.send("CAPA")
@@ -341,7 +349,7 @@ def _pop3(reader: _LineReader, client_name: str) -> str:
     return reader.text()
 
 
-def _imap(reader: _LineReader, client_name: str) -> str:
+def _imap(reader: LineReader, client_name: str) -> str:
     if not reader.line("IMAP greeting").upper().startswith("* OK"):
         raise ProbeError(f"{reader.where}: IMAP greeting is not * OK")
     reader.send("a1 CAPABILITY")
@@ -361,7 +369,7 @@ def _imap(reader: _LineReader, client_name: str) -> str:
     return reader.text()
 
 
-_STARTTLS: dict[str, Callable[[_LineReader, str], str]] = {
+_STARTTLS: dict[str, Callable[[LineReader, str], str]] = {
     "smtp": _smtp,
     "pop3": _pop3,
     "imap": _imap,

@@ -13,11 +13,15 @@ import ssl
 from dataclasses import dataclass
 
 from exporters.core import Deadline
-from exporters.core.tlsprobe import ProbeError, probe
+from exporters.core.tlsprobe import LineReader, ProbeError, probe, smtp_reply
 from exporters.ti.certinfo import leaf_not_after
 from exporters.ti.config import KimEndpoint
 
 MAX_GREETING = 16 * 1024
+
+
+def _lines(sock: socket.socket, endpoint: KimEndpoint, deadline: Deadline) -> LineReader:
+    return LineReader(sock, deadline, endpoint.address, max_bytes=MAX_GREETING)
 
 
 class KimCheckFailed(Exception):
@@ -37,7 +41,7 @@ def check(
     """Check one endpoint; raises KimCheckFailed (or ProbeError) when it is not usable."""
     if endpoint.tls == "none":
         with _connect(endpoint, deadline) as sock:
-            greet(service, _Lines(sock, deadline))
+            greet(service, _lines(sock, endpoint, deadline))
         return KimResult(service, None, None)
     starttls = service if endpoint.tls == "starttls" else None
     result = probe(
@@ -74,78 +78,37 @@ def _implicit_greeting(service: str, endpoint: KimEndpoint, deadline: Deadline) 
     with _connect(endpoint, deadline) as raw:
         try:
             with ctx.wrap_socket(raw, server_hostname=endpoint.server_name or None) as tls:
-                greet(service, _Lines(tls, deadline))
+                greet(service, _lines(tls, endpoint, deadline))
         except (ssl.SSLError, OSError) as exc:
-            if isinstance(exc, KimCheckFailed):
-                raise
             raise KimCheckFailed(f"{endpoint.address}: TLS failed: {exc}") from None
 
 
-class _Lines:
-    """CRLF lines from a socket, bounded in time and size."""
-
-    def __init__(self, sock: socket.socket, deadline: Deadline) -> None:
-        self.sock = sock
-        self.deadline = deadline
-        self.buffer = b""
-        self.total = 0
-
-    def line(self) -> str:
-        while b"\n" not in self.buffer:
-            if self.deadline.expired:
-                raise KimCheckFailed("timed out waiting for the server")
-            self.sock.settimeout(self.deadline.remaining())
-            try:
-                chunk = self.sock.recv(4096)
-            except TimeoutError:
-                raise KimCheckFailed("timed out waiting for the server") from None
-            except OSError as exc:
-                raise KimCheckFailed(f"connection lost: {exc.strerror or exc}") from None
-            if not chunk:
-                raise KimCheckFailed("connection closed by the server")
-            self.total += len(chunk)
-            if self.total > MAX_GREETING:
-                raise KimCheckFailed("server sent too much")
-            self.buffer += chunk
-        raw, _, self.buffer = self.buffer.partition(b"\n")
-        return raw.rstrip(b"\r").decode("utf-8", "replace")
-
-    def send(self, command: str) -> None:
-        self.sock.settimeout(self.deadline.remaining())
-        try:
-            self.sock.sendall(command.encode("ascii") + b"\r\n")
-        except OSError as exc:
-            raise KimCheckFailed(f"sending failed: {exc.strerror or exc}") from None
-
-
-def _smtp_reply(lines: _Lines) -> str:
-    while True:
-        line = lines.line()
-        if len(line) < 3 or not line[:3].isdigit():
-            raise KimCheckFailed("not an SMTP reply")
-        if line[3:4] != "-":
-            return line[:3]
-
-
-def greet(service: str, lines: _Lines) -> None:
+def greet(service: str, lines: LineReader) -> None:
     """Greeting + EHLO (SMTP) or CAPA (POP3), then QUIT. Raises KimCheckFailed."""
-    if service == "smtp":
-        if _smtp_reply(lines) != "220":
-            raise KimCheckFailed("SMTP greeting is not 220")
-        lines.send("EHLO praxis-exporters")
-        if _smtp_reply(lines) != "250":
-            raise KimCheckFailed("EHLO was not answered with 250")
-    else:
-        if not lines.line().startswith("+OK"):
-            raise KimCheckFailed("POP3 greeting is not +OK")
-        lines.send("CAPA")
-        if lines.line().startswith("+OK"):
-            while lines.line() != ".":
-                pass
+    try:
+        _exchange(service, lines)
+    except ProbeError as exc:
+        raise KimCheckFailed(str(exc)) from None
     try:
         lines.send("QUIT")
-    except KimCheckFailed:
+    except ProbeError:
         pass
+
+
+def _exchange(service: str, lines: LineReader) -> None:
+    if service == "smtp":
+        if smtp_reply(lines, "SMTP greeting")[0] != "220":
+            raise KimCheckFailed("SMTP greeting is not 220")
+        lines.send("EHLO praxis-exporters")
+        if smtp_reply(lines, "EHLO reply")[0] != "250":
+            raise KimCheckFailed("EHLO was not answered with 250")
+    else:
+        if not lines.line("POP3 greeting").startswith("+OK"):
+            raise KimCheckFailed("POP3 greeting is not +OK")
+        lines.send("CAPA")
+        if lines.line("CAPA reply").startswith("+OK"):
+            while lines.line("CAPA list") != ".":
+                pass
 
 
 __all__ = ["KimCheckFailed", "KimResult", "ProbeError", "check"]

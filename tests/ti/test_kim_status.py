@@ -13,6 +13,7 @@ import pytest
 from devkit import pki
 from devkit.listeners import BlackHole, Greeter
 from exporters.core import Deadline
+from exporters.core.tlsprobe import LineReader
 from exporters.ti import kim, tistatus
 from exporters.ti.config import KimEndpoint
 from simulators.kim import KimModule
@@ -106,7 +107,7 @@ class _FakeSocket:
 )
 def test_kim_check_never_logs_in_sends_or_fetches(service: str, replies: list[bytes]) -> None:
     sock = _FakeSocket(replies)
-    kim.greet(service, kim._Lines(sock, Deadline.after(2)))  # type: ignore[arg-type]
+    kim.greet(service, LineReader(sock, Deadline.after(2), "kim"))  # type: ignore[arg-type]
     verbs = {line.split()[0] for line in b"".join(sock.sent).decode().splitlines()}
     assert verbs <= {"EHLO", "CAPA", "QUIT"}
 
