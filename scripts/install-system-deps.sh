@@ -9,6 +9,7 @@ FIREBIRD_SYSDBA_PASSWORD="${FIREBIRD_SYSDBA_PASSWORD:-masterkey}"
 PACKAGES=(
   firebird3.0-server firebird3.0-utils
   prometheus prometheus-alertmanager
+  victoria-metrics
   prometheus-snmp-exporter prometheus-blackbox-exporter
   snmp
   restic borgbackup
