@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,11 @@ import pytest
 
 from devkit.exporter import ExporterProcess
 from devkit.prometheus import Prometheus
+from exporters.core.metrics import STRICT_ENV
+
+# Breaking a metric catalogue is a bug: in tests (and exporter processes they start) it
+# raises instead of being dropped and counted.
+os.environ[STRICT_ENV] = "1"
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import Any
 
 from exporters import __version__
+from exporters.core.catalogue import Catalogue
 from exporters.core.cli import build_parser
 from exporters.core.config import ConfigError, ExporterConfig
 from exporters.core.http import Route
@@ -34,6 +35,9 @@ class ExporterSpec:
     collector_factory: Callable[[Any], TargetCollector]
     description: str = ""
     routes: Sequence[Route] = field(default_factory=tuple)
+    catalogue: Catalogue | None = None
+    """Every metric the exporter writes (`exporters/<name>/catalogue.py`); enforced by the
+    sinks when given."""
 
     @property
     def program(self) -> str:
@@ -54,6 +58,7 @@ def run_exporter(spec: ExporterSpec, argv: Sequence[str] | None = None) -> int:
             spec.config_model,
             spec.collector_factory,
             args.timeout_offset,
+            spec.catalogue,
         )
     except ConfigError as exc:
         print(f"{spec.program}: invalid configuration:\n{exc}", file=sys.stderr)

@@ -2,27 +2,110 @@
 
 Collectors write into a `MetricSink`; the `target` label is added by the sink they get,
 so a collector never forgets it and `/metrics` and `/probe` label alike.
+
+Collectors write through the declarations of their exporter's catalogue
+(`exporters.core.catalogue`): `put` (gauge or counter), `put_info`, `put_state`, `touch`.
+The sink refuses what would corrupt the exposition: an undeclared metric (when the sink has
+a catalogue), a label set other than the declared one, two label sets under one name, the
+same series twice. In tests (`PRAXIS_METRICS_STRICT=1`, set by `tests/conftest.py`) such a
+write raises `MetricCatalogueError`; in production the sample is dropped, logged once and
+counted (`<prefix>_exporter_metric_errors_total`), and the exposition stays valid.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import os
 from collections.abc import Iterable, Mapping, Sequence
 
 from prometheus_client.core import Metric
 from prometheus_client.samples import Sample
 
+from exporters.core.catalogue import Catalogue, MetricDesc
+from exporters.core.catalogue import counter as _counter_desc
+from exporters.core.catalogue import gauge as _gauge_desc
+from exporters.core.catalogue import info as _info_desc
+from exporters.core.catalogue import state_set as _state_desc
+from exporters.core.logsetup import fields
+
 Labels = Mapping[str, str]
+log = logging.getLogger("exporters.core.metrics")
+
+STRICT_ENV = "PRAXIS_METRICS_STRICT"
+_LOGGED_LIMIT = 256
+_logged: set[str] = set()
+_dropped: dict[str, int] = {}
+
+
+def dropped_samples(prefix: str) -> int:
+    """Samples this process dropped for breaking the catalogue of exporter `prefix`."""
+    return _dropped.get(prefix, 0)
+
+
+class MetricCatalogueError(ValueError):
+    """A write that breaks the metric catalogue: a bug in the exporter, never bad input."""
 
 
 class MetricSink:
     """Accumulates samples for one scrape; one family per metric name."""
 
-    def __init__(self, const_labels: Labels | None = None) -> None:
+    def __init__(
+        self, const_labels: Labels | None = None, catalogue: Catalogue | None = None
+    ) -> None:
         self._const = dict(const_labels or {})
+        self.catalogue = catalogue
         self._families: dict[str, Metric] = {}
+        self._label_sets: dict[str, frozenset[str]] = {}
+        self._seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        self.errors = 0
+        """Samples dropped because they broke the catalogue (see the module docstring)."""
 
-    # -- writing ---------------------------------------------------------------------------
+    # -- writing through declarations ------------------------------------------------------
+
+    def put(
+        self, desc: MetricDesc, value: float | int | bool | None, labels: Labels | None = None
+    ) -> None:
+        """A gauge or counter sample; `None` (or NaN) means "the source does not know"."""
+        if desc.kind not in ("gauge", "counter"):
+            self._violation(desc.name, f"put() on a {desc.kind}; use put_info/put_state")
+            return
+        if self._checked(desc, labels):
+            self._add(desc, desc.name, value, labels)
+
+    def put_info(self, desc: MetricDesc, labels: Labels) -> None:
+        """An `_info` gauge with value 1 carrying names and versions as labels."""
+        if desc.kind != "info":
+            self._violation(desc.name, f"put_info() on a {desc.kind}")
+            return
+        if self._checked(desc, labels):
+            self._add(desc, desc.name, 1, labels)
+
+    def put_state(
+        self, desc: MetricDesc, current: str | None, labels: Labels | None = None
+    ) -> None:
+        """One series per declared state: 1 for `current`, 0 for the rest.
+
+        A current value outside the declared states is added as its own series so it is
+        not lost (and logged by the caller where that matters).
+        """
+        if desc.kind != "stateset":
+            self._violation(desc.name, f"put_state() on a {desc.kind}")
+            return
+        states = list(desc.states)
+        if current is not None and current not in states:
+            states.append(current)
+        for state in states:
+            full = {**(labels or {}), desc.state_label: state}
+            if self._checked(desc, full):
+                self._add(desc, desc.name, 1 if state == current else 0, full)
+
+    def touch(self, desc: MetricDesc) -> None:
+        """Make a family exist with no samples (e.g. a counter that has not yet counted)."""
+        if self._declared(desc):
+            self._family(desc)
+
+    # -- writing by name (checked against the catalogue when the sink has one) -------------
 
     def gauge(
         self,
@@ -31,22 +114,24 @@ class MetricSink:
         value: float | int | bool | None,
         labels: Labels | None = None,
     ) -> None:
-        """A gauge sample; `None` (or NaN) means "the source does not know": left out."""
-        self._add(name, "gauge", help_text, name, value, labels)
+        """A gauge sample by name; prefer `put` with a declared `MetricDesc`."""
+        self.put(self._by_name(name, _gauge_desc(name, help_text, *(labels or {}))), value, labels)
 
     def counter(
         self, name: str, help_text: str, value: float | int | None, labels: Labels | None = None
     ) -> None:
-        """A counter sample; `name` ends in `_total`."""
+        """A counter sample by name; `name` ends in `_total`."""
         if not name.endswith("_total"):
             raise ValueError(f"counter {name} must end in _total")
-        self._add(name[: -len("_total")], "counter", help_text, name, value, labels)
+        self.put(
+            self._by_name(name, _counter_desc(name, help_text, *(labels or {}))), value, labels
+        )
 
     def info(self, name: str, help_text: str, labels: Labels) -> None:
-        """An `_info` gauge with value 1 carrying names and versions as labels."""
+        """An `_info` gauge by name; prefer `put_info`."""
         if not name.endswith("_info"):
             raise ValueError(f"info metric {name} must end in _info")
-        self._add(name, "gauge", help_text, name, 1, labels)
+        self.put_info(self._by_name(name, _info_desc(name, help_text, *labels)), labels)
 
     def state_set(
         self,
@@ -57,30 +142,35 @@ class MetricSink:
         current: str | None,
         labels: Labels | None = None,
     ) -> None:
-        """One series per possible state: 1 for `current`, 0 for the rest.
-
-        A current value outside `states` is added as its own series so it is not lost.
-        """
-        seen = list(states)
-        if current is not None and current not in seen:
-            seen.append(current)
-        for state in seen:
-            self.gauge(
-                name, help_text, 1 if state == current else 0, {**(labels or {}), label: state}
-            )
+        """A state set by name; prefer `put_state`."""
+        ad_hoc = _state_desc(name, help_text, label, states, *(labels or {}))
+        self.put_state(self._by_name(name, ad_hoc), current, labels)
 
     def declare(self, name: str, kind: str, help_text: str) -> None:
-        """Make a family exist with no samples (e.g. a counter that has not yet counted)."""
-        family_name = name[: -len("_total")] if kind == "counter" else name
-        self._family(family_name, kind, help_text)
+        """Make a family exist by name; prefer `touch`."""
+        make = _counter_desc if kind == "counter" else _gauge_desc
+        self.touch(self._by_name(name, make(name, help_text)))
 
     # -- reading and merging ---------------------------------------------------------------
 
     def merge(self, other: MetricSink) -> None:
         """Add all samples of `other` (e.g. one target's sink) into this sink."""
+        self.errors += other.errors
         for family in other._families.values():
-            mine = self._family(family.name, family.type, family.documentation)
-            mine.samples.extend(family.samples)
+            mine = self._families.get(family.name)
+            if mine is None:
+                mine = Metric(family.name, family.documentation, family.type)
+                self._families[family.name] = mine
+            elif mine.type != family.type:
+                self._violation(family.name, f"merged as {family.type} into a {mine.type}")
+                continue
+            for sample in family.samples:
+                key = (sample.name, tuple(sorted(sample.labels.items())))
+                if key in self._seen:
+                    self._violation(sample.name, "the same series twice")
+                    continue
+                self._seen.add(key)
+                mine.samples.append(sample)
 
     def families(self) -> list[Metric]:
         return list(self._families.values())
@@ -105,29 +195,81 @@ class MetricSink:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _family(self, family_name: str, kind: str, help_text: str) -> Metric:
-        family = self._families.get(family_name)
+    def _by_name(self, name: str, ad_hoc: MetricDesc) -> MetricDesc:
+        """The catalogue's declaration of `name`, or the ad-hoc one for a sink without."""
+        if self.catalogue is not None:
+            declared = self.catalogue.get(name)
+            if declared is not None:
+                return declared
+        return ad_hoc
+
+    def _declared(self, desc: MetricDesc) -> bool:
+        if self.catalogue is not None and desc not in self.catalogue:
+            known = self.catalogue.get(desc.name)
+            reason = "not in the catalogue" if known is None else "differs from the catalogue"
+            self._violation(desc.name, reason)
+            return False
+        return True
+
+    def _checked(self, desc: MetricDesc, labels: Labels | None) -> bool:
+        """True if a sample with these labels may be written for `desc`."""
+        if not self._declared(desc):
+            return False
+        given = set(labels or {})
+        if given != set(desc.all_labels):
+            self._violation(
+                desc.name,
+                f"labels {sorted(given)} differ from the declared {sorted(desc.all_labels)}",
+            )
+            return False
+        return True
+
+    def _family(self, desc: MetricDesc) -> Metric:
+        family = self._families.get(desc.family)
         if family is None:
-            family = Metric(family_name, help_text, kind)
-            self._families[family_name] = family
-        elif family.type != kind:
-            raise ValueError(f"metric {family_name} used as {family.type} and as {kind}")
+            family = Metric(desc.family, desc.help, desc.exposed_type)
+            self._families[desc.family] = family
+        elif family.type != desc.exposed_type:
+            raise MetricCatalogueError(
+                f"metric {desc.family} used as {family.type} and as {desc.exposed_type}"
+            )
         return family
 
     def _add(
         self,
-        family_name: str,
-        kind: str,
-        help_text: str,
+        desc: MetricDesc,
         sample_name: str,
         value: float | int | bool | None,
         labels: Labels | None,
     ) -> None:
-        family = self._family(family_name, kind, help_text)
+        family = self._family(desc)
         if value is None:
             return
         number = float(value)
         if math.isnan(number):
             return
         merged = {**self._const, **{k: str(v) for k, v in (labels or {}).items()}}
+        label_set = frozenset(merged)
+        first = self._label_sets.setdefault(desc.family, label_set)
+        if first != label_set:
+            self._violation(
+                desc.name, f"two label sets under one name: {sorted(first)} and {sorted(label_set)}"
+            )
+            return
+        key = (sample_name, tuple(sorted(merged.items())))
+        if key in self._seen:
+            self._violation(desc.name, "the same series twice")
+            return
+        self._seen.add(key)
         family.samples.append(Sample(sample_name, merged, number, None, None))
+
+    def _violation(self, name: str, reason: str) -> None:
+        message = f"metric {name}: {reason}"
+        if os.environ.get(STRICT_ENV) == "1":
+            raise MetricCatalogueError(message)
+        self.errors += 1
+        prefix = self.catalogue.prefix if self.catalogue is not None else ""
+        _dropped[prefix] = _dropped.get(prefix, 0) + 1
+        if message not in _logged and len(_logged) < _LOGGED_LIMIT:
+            _logged.add(message)
+            log.error("metric dropped: it breaks the catalogue", extra=fields(err=message))

@@ -8,9 +8,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from exporters.core.catalogue import Catalogue, core_metrics
 from exporters.core.config import ConfigError, ExporterConfig, load_config
 from exporters.core.logsetup import fields
-from exporters.core.metrics import MetricSink
+from exporters.core.metrics import MetricSink, dropped_samples
 from exporters.core.scrape import ScrapeRunner, TargetCollector
 
 log = logging.getLogger("exporters.core.runtime")
@@ -26,8 +27,11 @@ class Runtime:
         config_model: type[ExporterConfig],
         collector_factory: Callable[[ExporterConfig], TargetCollector],
         timeout_offset: float,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.prefix = prefix
+        self.catalogue = catalogue
+        self._core = {d.name[len(prefix) + 1 :]: d for d in core_metrics(prefix)}
         self.config_path = config_path
         self.config_model = config_model
         self.collector_factory = collector_factory
@@ -56,7 +60,13 @@ class Runtime:
 
     def _build(self, config: ExporterConfig) -> ScrapeRunner:
         collector = self.collector_factory(config)
-        return ScrapeRunner(self.prefix, config, collector, timeout_offset=self.timeout_offset)
+        return ScrapeRunner(
+            self.prefix,
+            config,
+            collector,
+            timeout_offset=self.timeout_offset,
+            catalogue=self.catalogue,
+        )
 
     def reload(self) -> tuple[bool, str]:
         """Load the config again; on error keep the running one. Returns (ok, message)."""
@@ -90,35 +100,22 @@ class Runtime:
 
     def self_metrics(self, sink: MetricSink, version: str) -> None:
         """The exporter's own state: config reloads and build."""
-        p = self.prefix
-        sink.gauge(
-            f"{p}_exporter_config_last_reload_successful",
-            "1 if the last config (re)load succeeded.",
-            int(self.last_reload_ok),
-        )
-        sink.gauge(
-            f"{p}_exporter_config_last_reload_success_timestamp_seconds",
-            "When the config was last (re)loaded successfully.",
+        core = self._core
+        sink.put(core["exporter_config_last_reload_successful"], int(self.last_reload_ok))
+        sink.put(
+            core["exporter_config_last_reload_success_timestamp_seconds"],
             self.last_reload_success_time,
         )
-        sink.counter(
-            f"{p}_exporter_config_reload_failures_total",
-            "Config reloads rejected because the new config was invalid.",
-            self.reload_failures,
-        )
-        sink.gauge(
-            f"{p}_exporter_targets",
-            "Targets in the active config.",
-            len(self.runner.config.targets),
-        )
-        sink.info(
-            f"{p}_exporter_build_info",
-            "Version of the praxis exporter.",
+        sink.put(core["exporter_config_reload_failures_total"], self.reload_failures)
+        sink.put(core["exporter_targets"], len(self.runner.config.targets))
+        sink.put_info(
+            core["exporter_build_info"],
             {
                 "version": version,
                 "config_file": Path(self.config_path).name if self.config_path else "",
             },
         )
+        sink.put(core["exporter_metric_errors_total"], dropped_samples(self.prefix))
 
     def close(self) -> None:
         self.runner.close()

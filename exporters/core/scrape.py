@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from exporters.core.catalogue import Catalogue, MetricDesc, core_metrics
 from exporters.core.config import ExporterConfig
 from exporters.core.deadline import Deadline
 from exporters.core.logsetup import fields
@@ -70,8 +71,13 @@ class ScrapeRunner:
         collector: TargetCollector,
         timeout_offset: float = DEFAULT_TIMEOUT_OFFSET,
         max_workers: int = 32,
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.prefix = prefix
+        self.catalogue = catalogue
+        core = {d.name: d for d in core_metrics(prefix)}
+        self._up: MetricDesc = core[f"{prefix}_up"]
+        self._duration: MetricDesc = core[f"{prefix}_scrape_duration_seconds"]
         self.config = config
         self.collector = collector
         self.timeout_offset = timeout_offset
@@ -94,10 +100,10 @@ class ScrapeRunner:
     def scrape(self, names: Sequence[str], scrape_timeout: float | None = None) -> MetricSink:
         """Collect `names` in parallel and return one sink with all their series."""
         jobs: list[tuple[_Job, Deadline]] = []
-        result = MetricSink()
+        result = MetricSink(catalogue=self.catalogue)
         for name in names:
             deadline = self.deadline_for(name, scrape_timeout)
-            job = _Job(name=name, started=time.monotonic(), sink=MetricSink({"target": name}))
+            job = _Job(name=name, started=time.monotonic(), sink=self._sink_for(name))
             if self._stuck(name):
                 log.warning(
                     "previous collection of target is still running past its "
@@ -115,6 +121,9 @@ class ScrapeRunner:
         for job, deadline in jobs:
             self._finish(job, deadline, result)
         return result
+
+    def _sink_for(self, name: str) -> MetricSink:
+        return MetricSink({"target": name}, self.catalogue)
 
     def _run(self, job: _Job, deadline: Deadline) -> None:
         with self._lock:
@@ -157,15 +166,10 @@ class ScrapeRunner:
             )
         end = job.finished if job.finished is not None else time.monotonic()
         duration = min(end - job.started, deadline.total) if up == 0 else end - job.started
-        result.gauge(
-            f"{self.prefix}_up", "1 if the target was scraped successfully, else 0.", up, labels
-        )
-        result.gauge(
-            f"{self.prefix}_scrape_duration_seconds",
-            "Time this target's collection took (capped at its deadline).",
-            max(0.0, duration),
-            labels,
-        )
+        target_sink = MetricSink(labels, self.catalogue)
+        target_sink.put(self._up, up)
+        target_sink.put(self._duration, max(0.0, duration))
+        result.merge(target_sink)
 
     def collect_global(self, sink: MetricSink) -> None:
         extra = getattr(self.collector, "collect_global", None)
