@@ -10,10 +10,8 @@ from __future__ import annotations
 import gzip
 import html
 import logging
-import os
 import socket
 import ssl
-import threading
 from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,74 +21,17 @@ from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
 
 from exporters import __version__
-from exporters.core.auth import BasicAuth
-from exporters.core.config import ConfigError
 from exporters.core.http import Request, Response, Route
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
 from exporters.core.runtime import Runtime
-from exporters.core.webconfig import WebConfig, build_ssl_context, files_of, load_web_config
+from exporters.core.websecurity import WebSecurity
 
 log = logging.getLogger("exporters.core.server")
 
 HANDSHAKE_TIMEOUT = 10.0
 IDLE_TIMEOUT = 60.0
 _HTTP_METHODS = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"PATC")
-
-
-class WebSecurity:
-    """Current TLS context and basic auth; reloads itself when its files change."""
-
-    def __init__(self, path: str | None) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-        self._stamp: tuple[float, ...] = ()
-        self.config = WebConfig()
-        self.ssl_context: ssl.SSLContext | None = None
-        self.auth = BasicAuth({})
-        if path:
-            self._apply(load_web_config(path))
-
-    def _stamps(self, config: WebConfig) -> tuple[float, ...]:
-        paths = [self.path or "", *files_of(config)]
-        out = []
-        for p in paths:
-            try:
-                out.append(os.stat(p).st_mtime)
-            except OSError:
-                out.append(-1.0)
-        return tuple(out)
-
-    def _apply(self, config: WebConfig) -> None:
-        tls = config.tls_server_config
-        self.ssl_context = build_ssl_context(tls, self.path or "") if tls else None
-        self.auth = BasicAuth(config.basic_auth_users)
-        self.config = config
-        self._stamp = self._stamps(config)
-
-    def refresh(self) -> None:
-        """Re-read the web config if it or its certificates changed; keep the old on error."""
-        if not self.path:
-            return
-        with self._lock:
-            if self._stamps(self.config) == self._stamp:
-                return
-            try:
-                new = load_web_config(self.path)
-                had_tls = self.config.tls_server_config is not None
-                if had_tls != (new.tls_server_config is not None):
-                    raise ConfigError(f"{self.path}: switching TLS on or off needs a restart")
-                self._apply(new)
-                log.info("web config reloaded", extra=fields(file=self.path))
-            except ConfigError as exc:
-                self._stamp = self._stamps(self.config)
-                log.error(
-                    "web config reload failed; keeping the previous one", extra=fields(err=str(exc))
-                )
-
-    @property
-    def tls(self) -> bool:
-        return self.ssl_context is not None
 
 
 class ExporterHTTPServer(ThreadingHTTPServer):
@@ -274,6 +215,7 @@ class _Handler(BaseHTTPRequestHandler):
         sink = runner.scrape(runner.target_names(), self._scrape_timeout(headers))
         runner.collect_global(sink)
         runtime.self_metrics(sink, __version__)
+        self.server.security.self_metrics(sink, runtime.prefix)
         return _exposition(headers, [sink, REGISTRY])
 
     def _probe(

@@ -7,6 +7,7 @@ what each key does and where Python's TLS stack differs from Go's.
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import tempfile
 from pathlib import Path
@@ -58,10 +59,23 @@ GO_CIPHER_SUITES = {
 CURVES = ("CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768")
 
 
+_BCRYPT = re.compile(r"^\$2[aby]\$(0[4-9]|[12][0-9]|3[01])\$[./A-Za-z0-9]{53}$")
+
+
 def _check_bcrypt(value: str) -> str:
     if not value.startswith(("$2a$", "$2b$", "$2y$")):
         raise ValueError("not a bcrypt hash ($2a$, $2b$ or $2y$)")
+    if not _BCRYPT.match(value):
+        # a truncated or mangled hash would lock every user out; refuse it instead
+        raise ValueError(
+            "not a complete bcrypt hash (60 characters: $2b$<cost 04-31>$<53 characters>)"
+        )
     return value
+
+
+def bcrypt_cost(value: str) -> int:
+    """The cost factor of a validated bcrypt hash."""
+    return int(value[4:6])
 
 
 BcryptHash = Annotated[str, AfterValidator(_check_bcrypt)]
@@ -176,7 +190,14 @@ def load_web_config(path: str) -> WebConfig:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read web config: {exc.strerror or exc}") from None
-    raw = parse_yaml(text, path) or {}
+    raw = parse_yaml(text, path)
+    if raw is None:
+        # an empty file is what a truncating editor or config tool leaves behind; serving
+        # without TLS and auth because of it would fail open
+        raise ConfigError(
+            f"{path}: the web config is empty; write `{{}}` for a web config without TLS and "
+            "auth, or drop --web.config.file"
+        )
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping")
     base = Path(path).resolve().parent
