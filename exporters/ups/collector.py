@@ -19,12 +19,12 @@ from typing import TypeVar
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
+from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
 from exporters.ups import apc, rfc1628, xups
 from exporters.ups.config import UpsConfig, UpsTarget
 from exporters.ups.detect import choose
 from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
 from exporters.ups.reading import render
-from exporters.ups.snmp import EventLoopThread, SnmpError, SnmpSession
 from exporters.ups.values import SnmpValue
 
 log = logging.getLogger("exporters.ups")
@@ -38,7 +38,7 @@ class UpsCollector:
 
     def __init__(self, config: UpsConfig) -> None:
         self.config = config
-        self._loop = EventLoopThread()
+        self._loop = EventLoopThread("ups-snmp")
         self._lock = threading.Lock()
         self._sessions: dict[str, SnmpSession] = {}
         self._chosen: dict[str, str] = {}

@@ -10,7 +10,7 @@ import pytest
 from devkit.snmpsim import SnmpSim
 from exporters.core.deadline import Deadline
 from exporters.core.metrics import MetricSink
-from exporters.ups.snmp import SnmpError
+from exporters.core.snmp.client import SnmpError
 from tests.ups.conftest import V3, Scraper
 
 pytestmark = pytest.mark.integration

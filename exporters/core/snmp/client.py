@@ -25,9 +25,9 @@ from pysnmp.entity.engine import SnmpEngine
 from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.proto import rfc1902, rfc1905
 
-from exporters.core import Deadline
-from exporters.ups.config import SnmpSettings
-from exporters.ups.values import Oid, SnmpValue
+from exporters.core.deadline import Deadline
+from exporters.core.snmp.settings import SnmpSettings
+from exporters.core.snmp.values import Oid, SnmpValue
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ _PRIV = {
     "AES-192": config.USM_PRIV_CFB192_AES,
     "AES-256": config.USM_PRIV_CFB256_AES,
 }
-_SECURITY_NAME = "ups"
+_SECURITY_NAME = "praxis"
 _TOO_BIG = 1
 _NO_SUCH_NAME = 2
 
@@ -80,7 +80,7 @@ def configure_engine(
     if settings.version in ("1", "2c"):
         assert settings.community is not None
         config.add_v1_system(
-            engine, "ups", settings.community.get_secret_value(), securityName=_SECURITY_NAME
+            engine, "praxis", settings.community.get_secret_value(), securityName=_SECURITY_NAME
         )
         level = "noAuthNoPriv"
         mp_model = 0 if settings.version == "1" else 1
@@ -100,7 +100,7 @@ def configure_engine(
         )
         mp_model = 3
     security_name = _SECURITY_NAME if mp_model < 3 else settings.username
-    config.add_target_parameters(engine, "ups-params", security_name, level, mp_model)
+    config.add_target_parameters(engine, "praxis-params", security_name, level, mp_model)
     if ":" in host:  # IPv6 literal
         domain, transport = udp6.DOMAIN_NAME, udp6.Udp6AsyncioTransport()
     else:
@@ -108,20 +108,20 @@ def configure_engine(
     config.add_transport(engine, domain, transport.open_client_mode())
     config.add_target_address(
         engine,
-        "ups-target",
+        "praxis-target",
         domain,
         (host, port),
-        "ups-params",
+        "praxis-params",
         timeout=max_wait * 100,  # hundredths of a second; retries are paced by the caller
         retryCount=0,
     )
-    return "ups-target"
+    return "praxis-target"
 
 
 class EventLoopThread:
     """One asyncio loop in a daemon thread; `run` executes a coroutine with a deadline."""
 
-    def __init__(self, name: str = "ups-snmp") -> None:
+    def __init__(self, name: str = "snmp") -> None:
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
         self._thread.start()
