@@ -30,7 +30,7 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parts = [p for p in args.parts.split(",") if p]
-    with Demo(workdir, parts=parts) as demo:
+    with Demo(workdir, parts=parts, default_ports=True) as demo:
         print(demo.summary(), flush=True)
         assert demo.prometheus is not None
         demo.prometheus.wait_for_targets_up(timeout=120)

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from demo.context import DemoContext, DemoPart
 from devkit.exporter import ExporterProcess
+from devkit.ports import preferred_port
 from devkit.prometheus import REPO, Alertmanager, Prometheus, scrape_job
 
 log = logging.getLogger("demo")
@@ -35,6 +36,9 @@ class Demo:
     parts: list[str] | None = None
     scrape_interval: str = "5s"
     with_alertmanager: bool = True
+    default_ports: bool = False
+    """Use each service's well-known port (exporters 10610-10616, Prometheus 9090,
+    Alertmanager 9093) where free, so a person's bookmarks keep working; tests leave it off."""
     started: list[DemoPart] = field(default_factory=list)
     exporters: dict[str, ExporterProcess] = field(default_factory=dict)
     contexts: list[DemoContext] = field(default_factory=list)
@@ -70,11 +74,14 @@ class Demo:
                 part.exporter,
                 part.config_file,
                 ctx.workdir,
+                port=self._port(_default_port(part.exporter)),
                 env=part.env,
                 extra_args=part.extra_args,
             )
         if self.with_alertmanager and ALERTMANAGER_CONFIG.exists():
-            self.alertmanager = Alertmanager(self.workdir / "alertmanager", ALERTMANAGER_CONFIG)
+            self.alertmanager = Alertmanager(
+                self.workdir / "alertmanager", ALERTMANAGER_CONFIG, port=self._port(9093)
+            )
         jobs = [
             scrape_job(
                 f"praxis-{name}",
@@ -91,7 +98,14 @@ class Demo:
             evaluation_interval=self.scrape_interval,
             alertmanager_url=self.alertmanager.url if self.alertmanager else None,
             external_labels={"site": SITE},
+            port=self._port(9090),
         )
+
+    def _port(self, default: int | None) -> int | None:
+        """The well-known port if wanted and free; None lets the service pick a free one."""
+        if not self.default_ports or default is None:
+            return None
+        return preferred_port(default)
 
     def stop(self) -> None:
         for proc in [self.prometheus, self.alertmanager, *self.exporters.values()]:
@@ -119,3 +133,13 @@ class Demo:
         lines.append("")
         lines.append(f"  logs and state: {self.workdir}")
         return "\n".join(lines)
+
+
+def _default_port(exporter: str) -> int | None:
+    """The exporter's documented default port, from its spec."""
+    try:
+        module = importlib.import_module(f"exporters.{exporter}.__main__")
+    except ModuleNotFoundError:
+        return None
+    spec = getattr(module, "SPEC", None)
+    return getattr(spec, "default_port", None)

@@ -21,3 +21,20 @@ def free_port(host: str = "127.0.0.1", udp: bool = False) -> int:
                 _handed_out.add(port)
                 return port
     raise RuntimeError("no free port found")
+
+
+def preferred_port(port: int, host: str = "127.0.0.1") -> int:
+    """`port` if it is free now (a person's demo keeps its well-known URLs), else a free one."""
+    with _lock:
+        taken = port in _handed_out
+    if not taken:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                taken = True
+    if taken:
+        return free_port(host)
+    with _lock:
+        _handed_out.add(port)
+    return port

@@ -49,8 +49,9 @@ class Prometheus(ServiceProcess):
         extra_args: Sequence[str] = (),
         remote_write: Sequence[str] = (),
         agent: bool = False,
+        port: int | None = None,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()
         workdir.mkdir(parents=True, exist_ok=True)
         rule_paths = [str(p) for p in (rule_files() if rules is None else rules)]
         config: dict[str, Any] = {
@@ -151,8 +152,8 @@ class Prometheus(ServiceProcess):
 class Alertmanager(ServiceProcess):
     """A real Alertmanager with the given config, clustering off."""
 
-    def __init__(self, workdir: Path, config: Path) -> None:
-        self.port = free_port()
+    def __init__(self, workdir: Path, config: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
         workdir.mkdir(parents=True, exist_ok=True)
         argv = [
             binary("prometheus-alertmanager"),
