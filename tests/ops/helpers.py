@@ -115,12 +115,14 @@ def alertmanager_test_config(
         route.pop("repeat_interval", None)
         route.update(group_wait="1s", group_interval="1s")
     if practice_hours is not None:
+        # "open": every day, so a run that crosses midnight stays inside practice hours;
+        # "closed": a day three days away, which a run crossing midnight cannot reach.
         today = dt.datetime.now(ZoneInfo("Europe/Berlin")).weekday()
-        day = WEEKDAYS[today if practice_hours == "open" else (today + 3) % 7]
+        days = ["sunday:saturday"] if practice_hours == "open" else [WEEKDAYS[(today + 3) % 7]]
         (interval,) = config["time_intervals"]
         interval["time_intervals"] = [
             {
-                "weekdays": [day],
+                "weekdays": days,
                 "times": [{"start_time": "00:00", "end_time": "24:00"}],
                 "location": "Europe/Berlin",
             }
