@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exporters.core import ExporterSpec
 from exporters.core.app import main_for
+from exporters.ups.catalogue import CATALOGUE
 from exporters.ups.collector import UpsCollector
 from exporters.ups.config import UpsConfig
 
@@ -13,6 +14,7 @@ SPEC = ExporterSpec(
     default_port=10613,
     config_model=UpsConfig,
     collector_factory=UpsCollector,
+    catalogue=CATALOGUE,
     description="UPS exporter: RFC 1628, APC PowerNet and Eaton XUPS over SNMP v1/v2c/v3.",
 )
 main = main_for(SPEC)

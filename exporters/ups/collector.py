@@ -21,6 +21,7 @@ from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
 from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
 from exporters.ups import apc, rfc1628, xups
+from exporters.ups import catalogue as m
 from exporters.ups.config import UpsConfig, UpsTarget
 from exporters.ups.detect import choose
 from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
@@ -72,12 +73,7 @@ class UpsCollector:
             raise
         finally:
             # Written also on failure; the core drops a failed target's series anyway.
-            sink.gauge(
-                "ups_snmp_packets_sent",
-                "SNMP request packets sent to the target in this scrape (incl. retries and "
-                "SNMPv3 discovery).",
-                session.packets_sent - before,
-            )
+            sink.put(m.SNMP_PACKETS, session.packets_sent - before)
 
     def _collect(
         self,
@@ -126,12 +122,7 @@ class UpsCollector:
                 self._reported.add((name, problem))
                 log.warning("skipped a value", extra=fields(target=name, problem=problem))
         render(reading, sink)
-        sink.gauge(
-            "ups_shutdown_margin_seconds",
-            "Configured run time the servers on this UPS need for a clean shutdown "
-            "(shutdown_margin); UpsRuntimeBelowShutdownMargin compares against it.",
-            target.shutdown_margin,
-        )
+        sink.put(m.SHUTDOWN_MARGIN, target.shutdown_margin)
 
     def close(self) -> None:
         with self._lock:

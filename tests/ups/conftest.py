@@ -13,6 +13,7 @@ from devkit.snmpsim import SnmpSim, V3User, install_recordings
 from exporters.core.config import parse_config
 from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
+from exporters.ups.catalogue import CATALOGUE
 from exporters.ups.collector import UpsCollector
 from exporters.ups.config import UpsConfig
 
@@ -66,7 +67,7 @@ class Scraper:
     def __init__(self, config_text: str) -> None:
         self.config = parse_config(config_text, UpsConfig)
         self.collector = UpsCollector(self.config)
-        self.runner = ScrapeRunner("ups", self.config, self.collector)
+        self.runner = ScrapeRunner("ups", self.config, self.collector, catalogue=CATALOGUE)
 
     def scrape(self, *names: str, timeout: float | None = None) -> MetricSink:
         return self.runner.scrape(list(names or self.config.targets), timeout)

@@ -11,6 +11,7 @@ from devkit.snmpsim import SnmpSim
 from exporters.core.deadline import Deadline
 from exporters.core.metrics import MetricSink
 from exporters.core.snmp.client import SnmpError
+from exporters.ups.catalogue import CATALOGUE
 from tests.ups.conftest import V3, Scraper
 
 pytestmark = pytest.mark.integration
@@ -395,7 +396,7 @@ targets:
     address: 127.0.0.1:{silent_port}
     snmp: {{version: 2c, community: public, retries: 2}}
 """)
-    sink = MetricSink({"target": "ups"})
+    sink = MetricSink({"target": "ups"}, CATALOGUE)
     started = time.monotonic()
     with pytest.raises(SnmpError):
         s.collector.collect_target("ups", s.config.targets["ups"], Deadline.after(1.5), sink)
