@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -22,6 +21,7 @@ from exporters.backup.push import STATS, StateStore
 from exporters.backup.status import BackupStatus, emit
 from exporters.backup.veeam import RESULTS, STATUSES, VeeamClient, job_status, select
 from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.files import read_tail
 
 CHECK_TIMEOUT = 6 * 3600.0
 _CHECKS = repositories.BackgroundCheck()
@@ -92,11 +92,10 @@ class BackupCollector:
         )
 
     def _gbak(self, target: GbakLogTarget, sink: MetricSink) -> None:
-        with open(target.path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            mtime = os.fstat(fh.fileno()).st_mtime
-            fh.seek(max(0, size - gbak.TAIL_BYTES))
-            text = fh.read().decode("utf-8", errors="replace")
+        # only the tail, of a regular file: /dev/zero or a FIFO must not hang or fill memory
+        data, st = read_tail(target.path, gbak.TAIL_BYTES)
+        mtime = st.st_mtime
+        text = data.decode("utf-8", errors="replace")
         verdict = gbak.parse_log(text)
         emit(sink, gbak.status_from(verdict, mtime), target.max_age)
         sink.gauge("backup_log_errors", "`gbak: ERROR` lines in the last gbak log.", verdict.errors)

@@ -18,6 +18,7 @@ from exporters.certs import series
 from exporters.certs.config import CertsConfig, CertTarget, split_address
 from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
 from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core.files import FileRefused, is_regular_file, read_bounded
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import probe
 from exporters.core.x509info import CertSummary, summarize
@@ -117,12 +118,13 @@ class CertsCollector:
 def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certificate]:
     """Read and parse one file; SourceError names the file and the reason."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # regular files only (a FIFO would hang, /dev/stdout is the exporter's own log),
+        # bounded in size and in how many large files are read at once
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        raise SourceError(f"{path}: {exc.strerror}, not a certificate file") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise SourceError(f"{path}: larger than {MAX_FILE_BYTES} bytes, not a certificate file")
     try:
         return parse_certificates(data, password)
     except NoCertificateError as exc:
@@ -134,7 +136,7 @@ def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certi
 def _expand(pattern: str) -> list[Path]:
     if not _GLOB_CHARS.intersection(pattern):
         return [Path(pattern)]
-    paths = sorted(Path(p) for p in glob.glob(pattern) if Path(p).is_file())
+    paths = sorted(Path(p) for p in glob.glob(pattern) if is_regular_file(p))
     if not paths:
         raise SourceError(f"no file matches {pattern}")
     return paths

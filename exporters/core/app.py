@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 from exporters import __version__
 from exporters.core.catalogue import Catalogue
@@ -88,14 +90,47 @@ def run_exporter(spec: ExporterSpec, argv: Sequence[str] | None = None) -> int:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
-        runtime.close()
+        _bounded(runtime.close, CLOSE_TIMEOUT, "closing collectors")
         log.info("stopped")
     return 0
 
 
+CLOSE_TIMEOUT = 5.0
+"""Seconds the exit waits for collectors to close before it leaves them behind."""
+
+
+def _bounded(action: Callable[[], None], seconds: float, what: str) -> None:
+    """Run `action` in a daemon thread; give up waiting after `seconds` (it may hang on a
+    dead mount or a driver that ignores its timeout)."""
+    worker = threading.Thread(target=action, name=what, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        log.warning("exiting without waiting any longer", extra=fields(waiting_for=what))
+
+
+def _exit_now(code: int) -> NoReturn:
+    """Exit even if collection threads are stuck in blocking calls.
+
+    `sys.exit` would join the thread pools' workers first (concurrent.futures registers
+    that at exit), and a worker stuck reading from a hung mount or a FIFO never returns:
+    the process logged "stopped", closed its port and stayed. The registered atexit
+    handlers (e.g. removing temp directories) still run, then the process ends.
+    """
+    try:
+        atexit._run_exitfuncs()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+
+
 def _install_signals(runtime: Runtime, shutdown: Callable[[], None]) -> None:
     def on_hup(signum: int, frame: FrameType | None) -> None:
-        threading.Thread(target=runtime.reload, name="reload", daemon=True).start()
+        runtime.request_reload()
 
     def on_term(signum: int, frame: FrameType | None) -> None:
         log.info("shutting down", extra=fields(signal=signal.Signals(signum).name))
@@ -111,6 +146,6 @@ def main_for(spec: ExporterSpec) -> Callable[[], None]:
     """A console-script entry point for `spec`."""
 
     def main() -> None:
-        sys.exit(run_exporter(spec))
+        _exit_now(run_exporter(spec))
 
     return main

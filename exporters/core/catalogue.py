@@ -137,6 +137,21 @@ def core_metrics(prefix: str) -> list[MetricDesc]:
             "Config reloads rejected because the new config was invalid.",
         ),
         gauge(f"{p}_exporter_targets", "Targets in the active config."),
+        gauge(
+            f"{p}_exporter_web_config_last_reload_successful",
+            "1 if the last web config (re)load succeeded; 0 means an invalid web config was "
+            "refused and the previous one is still in force (only with --web.config.file).",
+        ),
+        gauge(
+            f"{p}_exporter_web_config_last_reload_success_timestamp_seconds",
+            "When the web config was last (re)loaded successfully.",
+            unit="seconds",
+        ),
+        counter(
+            f"{p}_exporter_web_config_reload_failures_total",
+            "Web config reloads refused because the new file was invalid or would switch TLS "
+            "or basic auth off.",
+        ),
         info(
             f"{p}_exporter_build_info", "Version of the praxis exporter.", "version", "config_file"
         ),

@@ -14,6 +14,7 @@ file's directory. Errors name the file, the key path and the problem, never the 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -33,9 +34,17 @@ from pydantic import (
 
 from exporters.core import redaction
 from exporters.core.durations import Duration
+from exporters.core.files import read_text_bounded
 
 TARGET_NAME = re.compile(r"^[a-z0-9_-]+$")
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+CONFIG_FILE_LIMIT = 4 * 1024 * 1024
+"""Config files above this size are refused (a real one is a few KiB)."""
+SECRET_FILE_LIMIT = 64 * 1024
+"""`*_file` secrets above this size are refused (a password or token is short)."""
+MAX_CONFIG_VALUES = 200_000
+MAX_CONFIG_DEPTH = 64
+MAX_TIMEOUT = 86400.0
 
 
 class ConfigError(Exception):
@@ -87,11 +96,25 @@ class ConfigModel(BaseModel):
         return self
 
 
+def check_timeout(value: float) -> float:
+    """A usable deadline: finite, above 0, at most `MAX_TIMEOUT`."""
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError("timeout must be a finite duration greater than 0")
+    if value > MAX_TIMEOUT:
+        raise ValueError("timeout must be at most 24h")
+    return value
+
+
 class TargetBase(ConfigModel):
     """Keys every target has; exporters subclass this with their own."""
 
     timeout: Duration | None = None
     """Per-target deadline; overrides the top-level `timeout`."""
+
+    @field_validator("timeout")
+    @classmethod
+    def _usable_timeout(cls, value: float | None) -> float | None:
+        return None if value is None else check_timeout(value)
 
 
 class ExporterConfig(ConfigModel):
@@ -116,9 +139,7 @@ class ExporterConfig(ConfigModel):
     @field_validator("timeout")
     @classmethod
     def _positive_timeout(cls, value: float) -> float:
-        if value <= 0:
-            raise ValueError("timeout must be greater than 0")
-        return value
+        return check_timeout(value)
 
     def target_timeout(self, name: str) -> float:
         target = self.targets[name]
@@ -128,7 +149,7 @@ class ExporterConfig(ConfigModel):
 def read_secret_file(path: Path, key: str) -> SecretStr:
     """Read a secret from a file; one trailing newline is dropped (as `echo` writes it)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_bounded(path, SECRET_FILE_LIMIT)
     except OSError as exc:
         raise ValueError(f"{key}: cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -151,11 +172,31 @@ def _resolve(base_dir: Path, value: str) -> Path:
 
 
 def expand_env(node: Any, path: str = "") -> Any:
-    """Replace `${VAR}` in every string of a parsed YAML tree; `$$` is a literal `$`."""
+    """Replace `${VAR}` in every string of a parsed YAML tree; `$$` is a literal `$`.
+
+    The copy is bounded: YAML aliases share subtrees, so a few lines ("billion laughs")
+    can stand for billions of values; more than `MAX_CONFIG_VALUES` values or nesting
+    deeper than `MAX_CONFIG_DEPTH` are refused before anything is copied further.
+    """
+    return _expand(node, path, 0, [0])
+
+
+def _expand(node: Any, path: str, depth: int, count: list[int]) -> Any:
+    count[0] += 1
+    if count[0] > MAX_CONFIG_VALUES:
+        raise ConfigError(
+            f"more than {MAX_CONFIG_VALUES} values after expanding YAML aliases "
+            f"(at {path or 'the top level'}); is this an alias bomb?"
+        )
+    if depth > MAX_CONFIG_DEPTH:
+        raise ConfigError(f"{path}: nested deeper than {MAX_CONFIG_DEPTH} levels")
     if isinstance(node, dict):
-        return {k: expand_env(v, f"{path}.{k}" if path else str(k)) for k, v in node.items()}
+        return {
+            k: _expand(v, f"{path}.{k}" if path else str(k), depth + 1, count)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [expand_env(v, f"{path}[{i}]") for i, v in enumerate(node)]
+        return [_expand(v, f"{path}[{i}]", depth + 1, count) for i, v in enumerate(node)]
     if isinstance(node, str) and "$" in node:
 
         def substitute(match: re.Match[str]) -> str:
@@ -186,15 +227,60 @@ def format_validation_error(source: str, error: ValidationError) -> str:
     return redaction.redact("\n".join(lines))
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and leaves date-like scalars as strings.
+
+    A duplicate key silently replaced the first (e.g. a second target of the same name).
+    Implicit timestamps made PyYAML raise a bare ValueError on `2026-02-31`; as strings,
+    a field that wants a date gets pydantic's message naming the key, and a `str` field
+    (a token that looks like a date) keeps its text.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:
+                continue  # unhashable keys fail later with PyYAML's own message
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {str(key)[:60]!r}",
+                    key_node.start_mark,
+                )
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_timestamp_text(self, node: yaml.Node) -> str:
+        return str(self.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_timestamp_text)
+
+
 def parse_yaml(text: str, source: str) -> Any:
     """Parse YAML, reporting position but not the offending line (it might hold a secret)."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise ConfigError(f"{source}: {where}{problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: nested too deeply to parse") from None
+    except (ValueError, OverflowError) as exc:
+        # a constructor refusing a scalar (PyYAML does not wrap these in YAMLError)
+        raise ConfigError(f"{source}: invalid value: {type(exc).__name__}") from None
 
 
 ConfigT = TypeVar("ConfigT", bound=ExporterConfig)
@@ -204,7 +290,7 @@ def load_config(path: str | os.PathLike[str], model: type[ConfigT]) -> ConfigT:
     """Read, expand and validate a config file; raise ConfigError with a printable message."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_bounded(path, CONFIG_FILE_LIMIT)
     except OSError as exc:
         raise ConfigError(f"{source}: cannot read config file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -218,9 +304,18 @@ def parse_config(
     """Validate config text (used by `load_config` and by tests)."""
     raw = parse_yaml(text, source)
     if raw is None:
-        raw = {}
+        # empty (truncated?) file: no targets means no `_up` series and no alert can fire
+        raise ConfigError(
+            f"{source}: the config is empty; write `targets: {{}}` if the exporter really "
+            "has no targets"
+        )
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the top level must be a mapping with `targets:`")
+    if raw.get("targets") is None:
+        raise ConfigError(
+            f"{source}: targets: missing or empty; write `targets: {{}}` if the exporter "
+            "really has no targets"
+        )
     try:
         expanded = expand_env(raw)
     except ConfigError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any
 
@@ -33,6 +34,8 @@ def parse_duration(text: str) -> float:
         pos = match.end()
     if pos != len(value):
         raise ValueError(f"not a duration: {value!r} (use e.g. 30s, 5m, 26h, 7d)")
+    if not math.isfinite(total):
+        raise ValueError("a duration must be finite")
     return total
 
 
@@ -40,9 +43,15 @@ def _coerce(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError("a duration is a string like 30s or a number of seconds")
     if isinstance(value, int | float):
-        if value < 0:
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise ValueError("a duration must be finite")
+        if number < 0:
             raise ValueError("a duration must not be negative")
-        return float(value)
+        return number
     if isinstance(value, str):
         return parse_duration(value)
     raise ValueError("a duration is a string like 30s or a number of seconds")

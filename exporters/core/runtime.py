@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from exporters.core.catalogue import Catalogue, core_metrics
@@ -38,6 +39,10 @@ class Runtime:
         self.timeout_offset = timeout_offset
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
+        self._users: dict[ScrapeRunner, int] = {}
+        self._retired: set[ScrapeRunner] = set()
+        self._reloading = False
+        self._reload_again = False
         self.last_reload_ok = True
         self.last_reload_success_time = 0.0
         self.reload_failures = 0
@@ -48,6 +53,37 @@ class Runtime:
     def runner(self) -> ScrapeRunner:
         with self._lock:
             return self._runner
+
+    @contextmanager
+    def use(self) -> Iterator[ScrapeRunner]:
+        """The active runner, kept open until the caller is done even if a reload
+        replaces it meanwhile: a scrape finishes on the config it started with."""
+        with self._lock:
+            runner = self._runner
+            self._users[runner] = self._users.get(runner, 0) + 1
+        try:
+            yield runner
+        finally:
+            with self._lock:
+                left = self._users[runner] - 1
+                if left:
+                    self._users[runner] = left
+                else:
+                    del self._users[runner]
+                close = not left and runner in self._retired
+                if close:
+                    self._retired.discard(runner)
+            if close:
+                runner.close()
+
+    def _retire(self, old: ScrapeRunner) -> None:
+        """Close `old` now if no scrape uses it, else when the last one finishes."""
+        with self._lock:
+            busy = self._users.get(old, 0) > 0
+            if busy:
+                self._retired.add(old)
+        if not busy:
+            old.close()
 
     @property
     def config(self) -> ExporterConfig:
@@ -68,6 +104,28 @@ class Runtime:
             catalogue=self.catalogue,
         )
 
+    def request_reload(self) -> None:
+        """Reload in the background (SIGHUP); a burst of requests coalesces into one reload
+        running and at most one more after it, so a signal storm queues no threads."""
+        with self._lock:
+            if self._reloading:
+                self._reload_again = True
+                return
+            self._reloading = True
+        threading.Thread(target=self._reload_loop, name="reload", daemon=True).start()
+
+    def _reload_loop(self) -> None:
+        while True:
+            try:
+                self.reload()
+            finally:
+                with self._lock:
+                    again, self._reload_again = self._reload_again, False
+                    if not again:
+                        self._reloading = False
+            if not again:
+                return
+
     def reload(self) -> tuple[bool, str]:
         """Load the config again; on error keep the running one. Returns (ok, message)."""
         with self._reload_lock:
@@ -87,9 +145,10 @@ class Runtime:
                     extra=fields(err=f"{type(exc).__name__}: {exc}"),
                 )
                 return False, f"{type(exc).__name__}: {exc}"
+            runner.adopt_in_flight(self.runner)  # reloads are serialised: stable here
             with self._lock:
                 old, self._runner = self._runner, runner
-            old.close()
+            self._retire(old)
             self.last_reload_ok = True
             self.last_reload_success_time = time.time()
             log.info(

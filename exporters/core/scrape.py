@@ -59,6 +59,7 @@ class _Job:
     sink: MetricSink
     future: Future[None] | None = None
     finished: float | None = None
+    target: Any = None
 
 
 class ScrapeRunner:
@@ -104,6 +105,7 @@ class ScrapeRunner:
         for name in names:
             deadline = self.deadline_for(name, scrape_timeout)
             job = _Job(name=name, started=time.monotonic(), sink=self._sink_for(name))
+            job.target = self.config.targets[name]
             if self._stuck(name):
                 log.warning(
                     "previous collection of target is still running past its "
@@ -141,8 +143,21 @@ class ScrapeRunner:
     def _stuck(self, name: str) -> bool:
         limit = self.config.target_timeout(name) * 2 + 1
         now = time.monotonic()
+        target = self.config.targets[name]
         with self._lock:
-            return any(now - j.started > limit for j in self._in_flight.get(name, []))
+            return any(
+                now - j.started > limit and j.target == target
+                for j in self._in_flight.get(name, [])
+            )
+
+    def adopt_in_flight(self, old: ScrapeRunner) -> None:
+        """Share the record of running collections with the runner this one replaces.
+
+        A collection stuck in a hung mount keeps its thread; without this, every reload
+        would start one more stuck thread for the same unchanged target.
+        """
+        self._lock = old._lock
+        self._in_flight = old._in_flight
 
     def _finish(self, job: _Job, deadline: Deadline, result: MetricSink) -> None:
         """Emit `_up` and the duration; merge the target's series only if it succeeded."""

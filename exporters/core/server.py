@@ -36,6 +36,7 @@ _HTTP_METHODS = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"PATC")
 
 class ExporterHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    block_on_close = False  # exit must not wait for idle keep-alive connections
     allow_reuse_address = True
 
     def __init__(
@@ -211,9 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
         return seconds if seconds > 0 else None
 
     def _metrics(self, runtime: Runtime, headers: dict[str, str]) -> Response:
-        runner = runtime.runner
-        sink = runner.scrape(runner.target_names(), self._scrape_timeout(headers))
-        runner.collect_global(sink)
+        with runtime.use() as runner:  # a reload meanwhile does not close this runner
+            sink = runner.scrape(runner.target_names(), self._scrape_timeout(headers))
+            runner.collect_global(sink)
         runtime.self_metrics(sink, __version__)
         self.server.security.self_metrics(sink, runtime.prefix)
         return _exposition(headers, [sink, REGISTRY])
@@ -224,10 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         names = query.get("target", [])
         if len(names) != 1 or not names[0]:
             return Response.text(400, "give exactly one target parameter: /probe?target=NAME")
-        runner = runtime.runner
-        if names[0] not in runner.config.targets:
-            return Response.text(404, "unknown target; /probe only scrapes configured targets")
-        sink = runner.scrape(names, self._scrape_timeout(headers))
+        with runtime.use() as runner:
+            if names[0] not in runner.config.targets:
+                return Response.text(404, "unknown target; /probe only scrapes configured targets")
+            sink = runner.scrape(names, self._scrape_timeout(headers))
         return _exposition(headers, [sink])
 
     def _landing(self, runtime: Runtime) -> Response:

@@ -20,7 +20,6 @@ handshake) and is safe to log.
 from __future__ import annotations
 
 import functools
-import os
 import socket
 import ssl
 import warnings
@@ -31,12 +30,15 @@ from typing import Any, Literal, get_args
 from cryptography import x509
 
 from exporters.core.deadline import Deadline
+from exporters.core.files import check_regular
 from exporters.core.x509info import hostname_matches, summarize
 
 StartTLS = Literal["smtp", "pop3", "imap"]
 STARTTLS_PROTOCOLS: tuple[str, ...] = get_args(StartTLS)
 MAX_GREETING_BYTES = 64 * 1024
 """Plain-text bytes read before the upgrade at most (a hostile server cannot fill memory)."""
+CA_FILE_LIMIT = 4 * 1024 * 1024
+"""`ca_file` above this size is refused (regular files only)."""
 
 
 class ProbeError(Exception):
@@ -114,7 +116,8 @@ def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
     if ca_file is None:
         return _cached_verifying_context(None, 0.0)
     try:
-        mtime = os.stat(ca_file).st_mtime
+        # a FIFO would block the probe beyond its deadline; a huge file would fill memory
+        mtime = check_regular(ca_file, CA_FILE_LIMIT).st_mtime
     except OSError as exc:
         raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
     return _cached_verifying_context(ca_file, mtime)

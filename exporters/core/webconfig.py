@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from exporters.core.config import ConfigError, format_validation_error, parse_yaml
+from exporters.core.files import check_regular, read_text_bounded
 
 CLIENT_AUTH_TYPES = (
     "NoClientCert",
@@ -56,6 +57,8 @@ GO_CIPHER_SUITES = {
     "TLS_RSA_WITH_AES_128_CBC_SHA": "AES128-SHA",
     "TLS_RSA_WITH_AES_256_CBC_SHA": "AES256-SHA",
 }
+WEB_CONFIG_LIMIT = 1024 * 1024
+PEM_FILE_LIMIT = 4 * 1024 * 1024
 CURVES = ("CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768")
 
 
@@ -187,9 +190,11 @@ class WebConfig(_Strict):
 def load_web_config(path: str) -> WebConfig:
     """Read and validate a web-config file; relative paths resolve against its directory."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_text_bounded(path, WEB_CONFIG_LIMIT)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read web config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the web config is not UTF-8 text") from None
     raw = parse_yaml(text, path)
     if raw is None:
         # an empty file is what a truncating editor or config tool leaves behind; serving
@@ -237,6 +242,8 @@ def build_ssl_context(tls: TLSServerConfig, source: str = "web config") -> ssl.S
             ctx.set_ecdh_curve(first)
     try:
         with _material(tls.cert_file, tls.cert) as cert, _material(tls.key_file, tls.key) as key:
+            check_regular(cert, PEM_FILE_LIMIT)  # a FIFO here would hang start and reloads
+            check_regular(key, PEM_FILE_LIMIT)
             ctx.load_cert_chain(cert, key)
     except (OSError, ssl.SSLError) as exc:
         raise ConfigError(
@@ -249,10 +256,12 @@ def build_ssl_context(tls: TLSServerConfig, source: str = "web config") -> ssl.S
     else:
         try:
             if tls.client_ca_file:
-                ctx.load_verify_locations(cafile=tls.client_ca_file)
+                ctx.load_verify_locations(
+                    cadata=read_text_bounded(tls.client_ca_file, PEM_FILE_LIMIT)
+                )
             elif tls.client_ca:
                 ctx.load_verify_locations(cadata=tls.client_ca)
-        except (OSError, ssl.SSLError) as exc:
+        except (OSError, ssl.SSLError, UnicodeDecodeError) as exc:
             raise ConfigError(
                 f"{source}: tls_server_config.client_ca_file: cannot load: "
                 f"{getattr(exc, 'strerror', None) or exc}"

@@ -16,6 +16,7 @@ import threading
 import time
 
 from exporters.core.auth import BasicAuth
+from exporters.core.catalogue import core_metrics
 from exporters.core.config import ConfigError
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
@@ -103,20 +104,10 @@ class WebSecurity:
         """Reload state of the web config, as for the main config."""
         if not self.path:
             return
-        sink.gauge(
-            f"{prefix}_exporter_web_config_last_reload_successful",
-            "1 if the last web config (re)load succeeded; 0 means an invalid web config was "
-            "refused and the previous one is still in force.",
-            int(self.last_reload_ok),
-        )
-        sink.gauge(
-            f"{prefix}_exporter_web_config_last_reload_success_timestamp_seconds",
-            "When the web config was last (re)loaded successfully.",
+        core = {d.name[len(prefix) + 1 :]: d for d in core_metrics(prefix)}
+        sink.put(core["exporter_web_config_last_reload_successful"], int(self.last_reload_ok))
+        sink.put(
+            core["exporter_web_config_last_reload_success_timestamp_seconds"],
             self.last_reload_success_time,
         )
-        sink.counter(
-            f"{prefix}_exporter_web_config_reload_failures_total",
-            "Web config reloads refused because the new file was invalid or would switch "
-            "TLS or basic auth off.",
-            self.reload_failures,
-        )
+        sink.put(core["exporter_web_config_reload_failures_total"], self.reload_failures)

@@ -73,8 +73,15 @@ def test_valid_config_with_defaults(tmp_path: Path) -> None:
     assert config.target_timeout("b") == 10
 
 
-def test_empty_file_means_no_targets(tmp_path: Path) -> None:
-    assert load("", tmp_path).targets == {}
+@pytest.mark.parametrize("text", ["", "# nothing\n", "timeout: 5s\n", "targets:\n"])
+def test_empty_config_is_refused(tmp_path: Path, text: str) -> None:
+    # no targets means no `_up` series, so no `_up == 0` alert could ever fire (issue 18)
+    with pytest.raises(ConfigError, match="targets: \\{\\}"):
+        load(text, tmp_path)
+
+
+def test_explicitly_empty_targets(tmp_path: Path) -> None:
+    assert load("targets: {}\n", tmp_path).targets == {}
 
 
 @pytest.mark.parametrize(
@@ -84,7 +91,7 @@ def test_empty_file_means_no_targets(tmp_path: Path) -> None:
         ("targets:\n  a:\n    address: x\n    port: eighty\n", "targets.a.port: "),
         ("targets:\n  a: {}\n", "targets.a.address: Field required"),
         ("timeout: soon\ntargets: {}\n", "timeout: not a duration"),
-        ("timeout: 0s\n", "timeout: timeout must be greater than 0"),
+        ("timeout: 0s\ntargets: {}\n", "timeout: timeout must be a finite duration greater"),
         ("targets:\n  Bad Name:\n    address: x\n", "target name 'Bad Name' must match"),
         ("targets: [1, 2]\n", "targets: "),
         ("- just\n- a list\n", "top level must be a mapping"),
