@@ -95,14 +95,17 @@ def make_ca(
     key_type: str = "ec",
     key_size: int = 2048,
     serial: int | None = None,
+    key: PrivateKey | None = None,
 ) -> Issued:
-    """A CA certificate: a self-signed root, or an intermediate when `issuer` is given."""
+    """A CA certificate: a self-signed root, or an intermediate when `issuer` is given.
+
+    A given `key` (with a fixed serial and dates) makes the certificate reproducible."""
     return _build(
         cn,
         issuer,
         not_before,
         not_after if not_after is not None else days_from_now(3650),
-        make_key(key_type, key_size),
+        key if key is not None else make_key(key_type, key_size),
         sans=(),
         is_ca=True,
         serial=serial,
@@ -121,6 +124,7 @@ def make_cert(
     curve: str = "secp256r1",
     serial: int | None = None,
     organization: str | None = None,
+    key: PrivateKey | None = None,
 ) -> Issued:
     """A leaf (server/client) certificate, self-signed when `issuer` is None.
 
@@ -132,7 +136,7 @@ def make_cert(
         issuer,
         not_before,
         not_after if not_after is not None else days_from_now(365),
-        make_key(key_type, key_size, curve),
+        key if key is not None else make_key(key_type, key_size, curve),
         sans=sans,
         is_ca=False,
         serial=serial,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from exporters.certs.catalogue import CATALOGUE
 from exporters.certs.collector import CertsCollector
 from exporters.certs.config import CertsConfig
 from exporters.core import ExporterSpec
@@ -12,6 +13,7 @@ SPEC = ExporterSpec(
     prefix="cert",
     default_port=10615,
     config_model=CertsConfig,
+    catalogue=CATALOGUE,
     collector_factory=CertsCollector,
     description=(
         "Exports the expiry dates of certificates (files, TLS/STARTTLS endpoints, Windows "

@@ -52,7 +52,7 @@ class CertsCollector:
         elif target.address is not None:
             self._endpoint(name, target, target.address, deadline, sink)
         elif target.expires is not None:
-            series.emit_item(sink, target.expires, target.description or name)
+            series.item(sink, target.expires, target.description or name)
         elif target.windows_store is not None:
             self._windows_store(target.windows_store, sink)
 
@@ -78,11 +78,11 @@ class CertsCollector:
                 continue
             except SourceError as exc:
                 errors.append(str(exc))
-                series.emit_source_readable(sink, str(path), False)
+                series.source_readable(sink, str(path), False)
                 continue
             read.append(path)
-            series.emit_source_readable(sink, str(path), True)
-            series.emit_chain(sink, _summaries(certs), str(path))
+            series.source_readable(sink, str(path), True)
+            series.chain(sink, _summaries(certs), str(path))
         if not read:
             raise SourceError("; ".join(errors) or f"no certificate in files matching {pattern}")
         for error in errors:  # partial failure: the target stays up, the file is flagged
@@ -100,8 +100,8 @@ class CertsCollector:
             starttls=target.starttls,
             ca_file=target.ca_file,
         )
-        series.emit_chain(sink, _summaries(_load_der(result.chain)), address)
-        series.emit_endpoint(sink, result)
+        series.chain(sink, _summaries(_load_der(result.chain)), address)
+        series.endpoint(sink, result)
         if not result.verified:
             log.debug(
                 "chain does not verify", extra=fields(target=name, reason=result.verify_error)
@@ -112,7 +112,7 @@ class CertsCollector:
         if enum is None:
             raise SourceError("windows_store needs Windows")
         ders = [der for der, encoding, _trust in enum(store) if encoding == "x509_asn"]
-        series.emit_chain(sink, _summaries(_load_der(ders)), f"windows:{store}")
+        series.chain(sink, _summaries(_load_der(ders)), f"windows:{store}")
 
 
 def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certificate]:

@@ -1,26 +1,17 @@
 """Pure: what was read (certificate summaries, probe results, dates) -> metric samples.
 
-Label sets are fixed so that series stay the same between scrapes: a certificate is
-identified by `source` (file path, `host:port`, `windows:<store>`), its `position` in that
-file or chain (0 = first/leaf) and `subject_cn`, `issuer_cn`, `serial`. Dated items carry
-`source="expires"` and their `description` instead.
+The one writing layer of the certs exporter: every sample goes through a declaration of
+`catalogue`, so names, types and label sets stay the same between scrapes and targets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from exporters.certs import catalogue as m
 from exporters.core import MetricSink
 from exporters.core.tlsprobe import TLSProbeResult
 from exporters.core.x509info import CertSummary
-
-NOT_AFTER = "cert_not_after_timestamp_seconds"
-NOT_BEFORE = "cert_not_before_timestamp_seconds"
-_NOT_AFTER_HELP = (
-    "When the certificate (or the dated item, source=expires) stops being valid, Unix time."
-)
-_NOT_BEFORE_HELP = "When the certificate becomes valid, Unix time."
-_INFO_HELP = "Certificate details (value 1): subject, issuer, SANs, key, signature, CA flags."
 
 
 def certificate_labels(summary: CertSummary, source: str, position: int) -> dict[str, str]:
@@ -34,13 +25,12 @@ def certificate_labels(summary: CertSummary, source: str, position: int) -> dict
     }
 
 
-def emit_certificate(sink: MetricSink, summary: CertSummary, source: str, position: int) -> None:
+def certificate(sink: MetricSink, summary: CertSummary, source: str, position: int) -> None:
     labels = certificate_labels(summary, source, position)
-    sink.gauge(NOT_AFTER, _NOT_AFTER_HELP, summary.not_after, labels)
-    sink.gauge(NOT_BEFORE, _NOT_BEFORE_HELP, summary.not_before, labels)
-    sink.info(
-        "cert_info",
-        _INFO_HELP,
+    sink.put(m.NOT_AFTER, summary.not_after, {**labels, "description": ""})
+    sink.put(m.NOT_BEFORE, summary.not_before, labels)
+    sink.put_info(
+        m.INFO,
         {
             **labels,
             "subject": summary.subject,
@@ -57,15 +47,10 @@ def emit_certificate(sink: MetricSink, summary: CertSummary, source: str, positi
     )
 
 
-def emit_chain(sink: MetricSink, summaries: list[CertSummary], source: str) -> None:
+def chain(sink: MetricSink, summaries: list[CertSummary], source: str) -> None:
     for position, summary in enumerate(summaries):
-        emit_certificate(sink, summary, source, position)
-    sink.gauge(
-        "cert_certificates",
-        "Certificates read from the source (a file or a presented chain).",
-        len(summaries),
-        {"source": source},
-    )
+        certificate(sink, summary, source, position)
+    sink.put(m.CERTIFICATES, len(summaries), {"source": source})
 
 
 def expiry_timestamp(expires: dt.date) -> float:
@@ -73,40 +58,24 @@ def expiry_timestamp(expires: dt.date) -> float:
     return dt.datetime.combine(expires, dt.time(0, 0), tzinfo=dt.UTC).timestamp()
 
 
-def emit_item(sink: MetricSink, expires: dt.date, description: str) -> None:
-    sink.gauge(
-        NOT_AFTER,
-        _NOT_AFTER_HELP,
+def item(sink: MetricSink, expires: dt.date, description: str) -> None:
+    """A dated item: `source="expires"`, its description, the certificate labels empty."""
+    labels = dict.fromkeys(m.CERT_LABELS, "")
+    sink.put(
+        m.NOT_AFTER,
         expiry_timestamp(expires),
-        {"source": "expires", "description": description},
+        {**labels, "source": "expires", "description": description},
     )
 
 
-def emit_endpoint(sink: MetricSink, result: TLSProbeResult) -> None:
-    sink.gauge(
-        "cert_verified",
-        "1 if the presented chain verifies against the trust store or ca_file, else 0.",
-        result.verified,
-    )
-    sink.gauge(
-        "cert_hostname_match",
-        "1 if the leaf certificate matches server_name (or the address' host), else 0.",
-        result.hostname_match,
-    )
-    sink.info(
-        "cert_tls_info",
-        "Negotiated TLS version and cipher of the endpoint (value 1).",
-        {"version": result.tls_version, "cipher": result.cipher},
-    )
+def endpoint(sink: MetricSink, result: TLSProbeResult) -> None:
+    sink.put(m.VERIFIED, result.verified)
+    sink.put(m.HOSTNAME_MATCH, result.hostname_match)
+    sink.put_info(m.TLS_INFO, {"version": result.tls_version, "cipher": result.cipher})
 
 
-def emit_source_readable(sink: MetricSink, source: str, readable: bool) -> None:
-    sink.gauge(
-        "cert_source_readable",
-        "1 if the file could be read and parsed, 0 if not (details in the log).",
-        readable,
-        {"source": source},
-    )
+def source_readable(sink: MetricSink, source: str, readable: bool) -> None:
+    sink.put(m.SOURCE_READABLE, readable, {"source": source})
 
 
 def _bool(value: bool) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from devkit.pki import days_from_now, make_cert, write_der, write_pem, write_pkcs12
+from exporters.certs.catalogue import CATALOGUE
 from exporters.certs.collector import CertsCollector
 from exporters.certs.config import CertsConfig
 from exporters.certs.series import expiry_timestamp
@@ -24,7 +25,7 @@ from .conftest import Pki
 
 def scrape(text: str, base: Path, timeout: float | None = None) -> MetricSink:
     config = parse_config(text, CertsConfig, base_dir=base)
-    runner = ScrapeRunner("cert", config, CertsCollector(config))
+    runner = ScrapeRunner("cert", config, CertsCollector(config), catalogue=CATALOGUE)
     try:
         return runner.scrape(runner.target_names(), scrape_timeout=timeout)
     finally:
