@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exporters.core import ExporterSpec
 from exporters.core.app import main_for
+from exporters.firebird.catalogue import CATALOGUE
 from exporters.firebird.collector import FirebirdCollector
 from exporters.firebird.config import FirebirdConfig
 
@@ -14,6 +15,7 @@ SPEC = ExporterSpec(
     config_model=FirebirdConfig,
     collector_factory=FirebirdCollector,
     description="Prometheus exporter for Firebird databases (medatixx and other PVS).",
+    catalogue=CATALOGUE,
 )
 main = main_for(SPEC)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
-from exporters.firebird import emit, fbroot, logscan
+from exporters.firebird import fbroot, logscan, series
 from exporters.firebird import header as hdr
 from exporters.firebird import monitoring as mon
 from exporters.firebird.config import FirebirdConfig, FirebirdTarget
@@ -106,11 +106,11 @@ class FirebirdCollector:
                 "with role RDB$ADMIN for all)",
                 extra=fields(target=name),
             )
-        emit.emit_identity(sink, identity, header, target.dsn, session.server_version)
-        emit.emit_header(sink, header)
+        series.identity(sink, identity, header, target.dsn, session.server_version)
+        series.header(sink, header)
         assert state.activity is not None
-        emit.emit_activity(sink, state.activity, time.monotonic() - state.activity_at)
-        emit.emit_timings(sink, state.connect_seconds, query_seconds, state.connects)
+        series.activity(sink, state.activity, time.monotonic() - state.activity_at)
+        series.timings(sink, state.connect_seconds, query_seconds, state.connects)
 
     @staticmethod
     def _with_privilege(name: str, query: Query, identity: mon.Identity) -> mon.Identity:
@@ -143,21 +143,9 @@ class FirebirdCollector:
             except OSError as exc:
                 log.warning("reading firebird.log failed", extra=fields(target=name, err=str(exc)))
                 counts = dict(follower.parser.counts)
-            labels = {"target": name}
-            sink.gauge(
-                "firebird_log_file_readable",
-                "1 if the configured firebird.log could be read.",
-                follower.readable,
-                labels,
-            )
-            for cls, count in counts.items():
-                sink.counter(
-                    "firebird_log_errors_total",
-                    "Entries in firebird.log by error class (corruption, io, lock), counted from"
-                    " the start of the file the exporter first saw.",
-                    count,
-                    {**labels, "class": cls},
-                )
+            target_sink = MetricSink({"target": name}, sink.catalogue)
+            series.log_errors(target_sink, follower.readable, counts)
+            sink.merge(target_sink)
 
     def close(self) -> None:
         for state in list(self._states.values()):

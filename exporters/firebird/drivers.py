@@ -38,7 +38,6 @@ class FdbSession:
     def __init__(self, dsn: str, user: str, password: str, role: str | None) -> None:
         import fdb
 
-        self._fdb = fdb
         self._con = fdb.connect(dsn=dsn, user=user, password=password, role=role or None)
         self.server_version = str(self._con.firebird_version)
         self._tr: Any = None

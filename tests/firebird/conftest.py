@@ -13,6 +13,7 @@ from devkit import firebird as fb
 from exporters.core.config import parse_config
 from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
+from exporters.firebird.catalogue import CATALOGUE
 from exporters.firebird.collector import FirebirdCollector
 from exporters.firebird.config import FirebirdConfig
 
@@ -79,7 +80,7 @@ def runner_for() -> Iterator[Callable[[FirebirdConfig], ScrapeRunner]]:
     runners: list[ScrapeRunner] = []
 
     def make(config: FirebirdConfig) -> ScrapeRunner:
-        runner = ScrapeRunner("firebird", config, FirebirdCollector(config))
+        runner = ScrapeRunner("firebird", config, FirebirdCollector(config), catalogue=CATALOGUE)
         runners.append(runner)
         return runner
 

@@ -11,9 +11,10 @@ import pytest
 
 from exporters.core.config import ConfigError, parse_config
 from exporters.core.metrics import MetricSink
-from exporters.firebird import emit, fbroot, logscan
+from exporters.firebird import fbroot, logscan, series
 from exporters.firebird import header as hdr
 from exporters.firebird import monitoring as mon
+from exporters.firebird.catalogue import CATALOGUE
 from exporters.firebird.config import FirebirdConfig
 
 INFO = {
@@ -50,8 +51,8 @@ def test_header_missing_item_is_a_clear_error() -> None:
 
 
 def test_header_metrics() -> None:
-    sink = MetricSink({"target": "t"})
-    emit.emit_header(sink, hdr.parse_header(INFO))
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.header(sink, hdr.parse_header(INFO))
     assert sink.sample_value("firebird_database_size_bytes") == 8192 * 1000
     assert sink.sample_value("firebird_forced_writes") == 0
     assert sink.sample_value("firebird_next_transaction") == 120
@@ -70,8 +71,8 @@ def test_activity_rows_become_state_sets_and_counters() -> None:
     assert activity.oldest_active_age_seconds == 4.5
     assert activity.attachments == {"idle": 3, "active": 2}
     assert activity.statements == {"idle": 7, "active": 0, "stalled": 1}
-    sink = MetricSink({"target": "t"})
-    emit.emit_activity(sink, activity, 0.0)
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.activity(sink, activity, 0.0)
     assert sink.sample_value("firebird_backup_state", {"state": "stalled"}) == 1
     assert sink.sample_value("firebird_backup_state", {"state": "normal"}) == 0
     assert sink.sample_value("firebird_shutdown_mode", {"mode": "full"}) == 0
@@ -118,7 +119,7 @@ def test_no_sql_text_or_user_names_are_queried() -> None:
     ],
 )
 def test_database_of(dsn: str, database: str) -> None:
-    assert emit.database_of(dsn) == database
+    assert series.database_of(dsn) == database
 
 
 def test_client_conf_replaces_connection_timeout() -> None:
