@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exporters.core import ExporterSpec
 from exporters.core.app import main_for
+from exporters.ti.catalogue import CATALOGUE
 from exporters.ti.collector import TiCollector
 from exporters.ti.config import TiConfig
 
@@ -12,6 +13,7 @@ SPEC = ExporterSpec(
     prefix="ti",
     default_port=10614,
     config_model=TiConfig,
+    catalogue=CATALOGUE,
     collector_factory=TiCollector,
     description="Prometheus exporter for the TI connector (Konnektor), KIM and the TI-Lage.",
 )

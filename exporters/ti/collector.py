@@ -1,4 +1,4 @@
-"""The TI collector: thin I/O around the pure readers and emitters.
+"""The TI collector: thin I/O around the pure readers (`readings`) and writers (`series`).
 
 Order per scrape: connector.sds (without it nothing else of the connector can be called:
 the target is reported down), then each operation on its own - a failing call is counted
@@ -20,7 +20,7 @@ from lxml import etree
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import ProbeError
-from exporters.ti import directory, emit, kim, readings, soap, transport
+from exporters.ti import directory, kim, readings, series, soap, transport
 from exporters.ti.certinfo import leaf_not_after
 from exporters.ti.config import ConnectorConfig, TiConfig, TiTarget
 from exporters.ti.directory import Directory, DirectoryError
@@ -78,13 +78,13 @@ class TiCollector:
                         "KIM check failed",
                         extra=fields(target=name, service=service, err=str(exc)),
                     )
-                emit.kim(sink, service, result)
+                series.kim(sink, service, result)
         if target.ti_status is not None:
             cfg = target.ti_status
             snapshot = self._status_cache.get(cfg.url, cfg.interval, deadline, cfg.ca_file)
             if not snapshot.ok:
                 log.warning("TI-Lage not available", extra=fields(target=name, err=snapshot.error))
-            emit.ti_status(sink, snapshot)
+            series.ti_status(sink, snapshot)
 
     def _connector(
         self, name: str, cfg: ConnectorConfig, deadline: Deadline, sink: MetricSink
@@ -107,25 +107,25 @@ class TiCollector:
             self._count_failure(name, "connector.sds")
             raise TargetDown(f"connector.sds: {exc}") from None
         success["connector.sds"] = True
-        emit.directory(sink, sds, cfg.expected_firmware)
-        emit.connector_certificate(sink, leaf_not_after(reply.peer_chain))
+        series.directory(sink, sds, cfg.expected_firmware)
+        series.connector_certificate(sink, leaf_not_after(reply.peer_chain))
 
         status = call.run(
             sds, "EventService", "GetResourceInformation", readings.resource_information
         )
         if status is not None:
-            emit.connector_status(sink, status)
+            series.connector_status(sink, status)
         terms = call.run(sds, "EventService", "GetCardTerminals", readings.card_terminals)
         if terms is not None:
-            emit.terminals(sink, terms)
+            series.terminals(sink, terms)
         card_list = call.run(sds, "EventService", "GetCards", readings.cards)
         if card_list is not None:
-            emit.cards(sink, card_list, [t.ct_id for t in terms or []])
+            series.cards(sink, card_list, [t.ct_id for t in terms or []])
         expiry = call.run(
             sds, "CertificateService", "CheckCertificateExpiration", readings.certificate_expiration
         )
         if expiry is not None:
-            emit.certificate_expiry(sink, expiry, card_list)
+            series.certificate_expiry(sink, expiry, card_list)
         for card in card_list.own if card_list is not None else ():
             if card.card_type != "SMC-B":
                 continue
@@ -138,10 +138,10 @@ class TiCollector:
                 pin_type=cfg.pin_type,
             )
             if pin is not None:
-                emit.pin_status(sink, card, pin)
+                series.pin_status(sink, card, pin)
         with self._lock:
             failures = {op: n for (t, op), n in self._failures.items() if t == name}
-        emit.operations(sink, success, failures)
+        series.operations(sink, success, failures)
 
     def _count_failure(self, name: str, operation: str) -> None:
         with self._lock:

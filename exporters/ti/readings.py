@@ -67,6 +67,7 @@ class CertificateExpiry:
     handle: str
     iccsn: str
     subject: str
+    serial: str
     expiry: float | None
 
 
@@ -189,6 +190,7 @@ def certificate_expiration(response: etree._Element) -> list[CertificateExpiry]:
                 handle=text(entry, "CardHandle") or "",
                 iccsn=(text(entry, "ICCSN") or "")[:20],
                 subject=(text(entry, "subject_commonName") or "")[:128],
+                serial=(text(entry, "serialNumber") or "")[:64],
                 expiry=date_timestamp(text(entry, "validity")),
             )
         )

@@ -14,6 +14,7 @@ from devkit import pki
 from devkit.ports import free_port
 from exporters.core import Deadline, MetricSink
 from exporters.core.config import parse_config
+from exporters.ti.catalogue import CATALOGUE
 from exporters.ti.collector import TiCollector
 from exporters.ti.config import TiConfig
 from simulators.ti_connector.model import ConnectorState
@@ -110,7 +111,7 @@ def scrape(
     """Run one collection of target `t` in-process; exceptions propagate (target down)."""
     config = parse_config(yaml.safe_dump({"targets": {"t": target}}), TiConfig)
     collector = collector or TiCollector(config)
-    sink = MetricSink({"target": "t"})
+    sink = MetricSink({"target": "t"}, CATALOGUE)
     collector.collect_target("t", config.targets["t"], Deadline.after(deadline), sink)
     return sink, collector
 

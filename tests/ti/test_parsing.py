@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from exporters.core import MetricSink
-from exporters.ti import directory, emit, readings, safexml, soap
+from exporters.ti import directory, readings, safexml, series, soap
+from exporters.ti.catalogue import CATALOGUE
 from simulators.ti_connector import documents as docs
 from simulators.ti_connector.model import ConnectorState, apply_scenario, egk
 from simulators.ti_connector.server import VENDORS
@@ -166,8 +167,8 @@ def test_patient_cards_are_reduced_to_counts() -> None:
     card_list = readings.cards(_payload(docs.cards(state), "default", "GetCards"))
     assert card_list.patient_cards_per_terminal == {"CT_EMPFANG": 1}
     assert all(c.card_type != "EGK" for c in card_list.own)
-    sink = MetricSink({"target": "t"})
-    emit.cards(sink, card_list, ["CT_EMPFANG", "CT_SPRECHZ1"])
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.cards(sink, card_list, ["CT_EMPFANG", "CT_SPRECHZ1"])
     assert sink.sample_value("ti_patient_cards_inserted", {"ct_id": "CT_EMPFANG"}) == 1
     assert sink.sample_value("ti_patient_cards_inserted", {"ct_id": "CT_SPRECHZ1"}) == 0
 
@@ -177,20 +178,37 @@ def test_certificate_expiry_drops_patient_cards_and_types_gsmck() -> None:
     state.cards.append(egk())
     card_list = readings.cards(_payload(docs.cards(state), "gematik", "GetCards"))
     hostile = readings.CertificateExpiry(
-        "CT_EMPFANG", "EGK-1", "80276001011699901234", "Erika", 1.0
+        "CT_EMPFANG", "EGK-1", "80276001011699901234", "Erika", "01", 1.0
     )
     entries = [
-        readings.CertificateExpiry("", "SMCK", "80276883110000300099", "gSMC-K", 2.0),
-        readings.CertificateExpiry("CT_EMPFANG", "SMCB-1", "80276883110000117621", "Praxis", 3.0),
+        readings.CertificateExpiry("", "SMCK", "80276883110000300099", "gSMC-K", "0A", 2.0),
+        readings.CertificateExpiry(
+            "CT_EMPFANG", "SMCB-1", "80276883110000117621", "Praxis", "0B", 3.0
+        ),
         hostile,
     ]
-    sink = MetricSink({"target": "t"})
-    emit.certificate_expiry(sink, entries, card_list)
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.certificate_expiry(sink, entries, card_list)
     labels = [s.labels for s in sink.samples("ti_certificate_expiry_timestamp_seconds")]
     assert [(x["card_type"], x["iccsn"]) for x in labels] == [
         ("gSMC-K", "80276883110000300099"),
         ("SMC-B", "80276883110000117621"),
     ]
+
+
+def test_each_certificate_of_a_card_is_its_own_series() -> None:
+    """A real connector lists every certificate of a card (C.HCI.AUT, .ENC, .OSIG of an
+    SMC-B share ICCSN and subject): the serial tells them apart, a repeated entry is one."""
+    card = "80276883110000117621"
+    entries = [
+        readings.CertificateExpiry("CT_EMPFANG", "SMCB-1", card, "Praxis", "0A", 1.0),
+        readings.CertificateExpiry("CT_EMPFANG", "SMCB-1", card, "Praxis", "0B", 2.0),
+        readings.CertificateExpiry("CT_EMPFANG", "SMCB-1", card, "Praxis", "0B", 2.0),
+    ]
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.certificate_expiry(sink, entries, None)
+    found = sink.samples("ti_certificate_expiry_timestamp_seconds")
+    assert sorted((s.labels["serial"], s.value) for s in found) == [("0A", 1.0), ("0B", 2.0)]
 
 
 def test_safexml_refuses_doctype_even_late_in_the_prolog() -> None:
