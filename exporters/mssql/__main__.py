@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from exporters.core import ExporterSpec
 from exporters.core.app import main_for
+from exporters.mssql.catalogue import CATALOGUE
 from exporters.mssql.collector import MssqlCollector
 from exporters.mssql.config import MssqlConfig
 
@@ -12,6 +13,7 @@ SPEC = ExporterSpec(
     prefix="mssql",
     default_port=10611,
     config_model=MssqlConfig,
+    catalogue=CATALOGUE,
     collector_factory=MssqlCollector,
     description="Prometheus exporter for Microsoft SQL Server (via ODBC).",
 )

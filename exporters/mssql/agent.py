@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from exporters.core import MetricSink
+from exporters.mssql.catalogue import JOB_OUTCOMES
 from exporters.mssql.values import Rows, local_epoch, number, text
 
-OUTCOMES = {0: "failed", 1: "succeeded", 2: "retry", 3: "canceled", 4: "in_progress"}
-"""sysjobhistory.run_status."""
+OUTCOMES = dict(enumerate(JOB_OUTCOMES))
+"""sysjobhistory.run_status -> outcome."""
+
+
+@dataclass(frozen=True)
+class AgentJob:
+    name: str
+    enabled: bool
+    outcome: str | None  # None: never ran
+    last_run: float | None  # Unix seconds
+    duration: float | None  # seconds
 
 
 def _hhmmss(value: float) -> tuple[int, int, int]:
@@ -28,40 +38,26 @@ def run_start(run_date: float | None, run_time: float | None) -> datetime | None
         return None
 
 
-def agent_jobs(rows: Rows, sink: MetricSink) -> None:
+def agent_jobs(rows: Rows) -> list[AgentJob]:
+    jobs = []
     for row in rows:
-        job = text(row.get("job_name"))
-        if not job:
+        name = text(row.get("job_name"))
+        if not name:
             continue
-        labels = {"job_name": job}
-        sink.gauge(
-            "mssql_agent_job_enabled",
-            "1 if the SQL Agent job is enabled.",
-            1 if number(row.get("enabled")) else 0,
-            labels,
-        )
         status = number(row.get("run_status"))
-        sink.state_set(
-            "mssql_agent_job_last_run_outcome",
-            "Outcome of the job's last run (all 0 if it never ran).",
-            "outcome",
-            list(OUTCOMES.values()),
-            OUTCOMES.get(int(status)) if status is not None else None,
-            labels,
-        )
         started = run_start(number(row.get("run_date")), number(row.get("run_time")))
-        sink.gauge(
-            "mssql_agent_job_last_run_timestamp_seconds",
-            "Start of the job's last run (Unix seconds).",
-            local_epoch(started, number(row.get("utc_offset_minutes"))),
-            labels,
-        )
         duration = number(row.get("run_duration"))
+        seconds = None
         if duration is not None and started is not None:
             h, m, s = _hhmmss(duration)
-            sink.gauge(
-                "mssql_agent_job_last_run_duration_seconds",
-                "Duration of the job's last run.",
-                h * 3600 + m * 60 + s,
-                labels,
+            seconds = float(h * 3600 + m * 60 + s)
+        jobs.append(
+            AgentJob(
+                name=name,
+                enabled=bool(number(row.get("enabled"))),
+                outcome=OUTCOMES.get(int(status)) if status is not None else None,
+                last_run=local_epoch(started, number(row.get("utc_offset_minutes"))),
+                duration=seconds,
             )
+        )
+    return jobs

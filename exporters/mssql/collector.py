@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
-from exporters.mssql import agent, backups, databases, perf, server, waits
+from exporters.mssql import agent, backups, databases, perf, series, server, waits
 from exporters.mssql.config import MssqlConfig, MssqlTarget
 from exporters.mssql.queries import Query, all_queries
 from exporters.mssql.session import Session, is_fatal
@@ -50,8 +50,8 @@ def collect(
     """
     engine: int | None = None
     for query in all_queries(target.wait_types_top):
-        labels = {"query": query.name}
         rows: Rows | None = None
+        duration: float | None = None
         if not (query.needs_agent and engine == server.EXPRESS):
             started = time.monotonic()
             try:
@@ -64,18 +64,8 @@ def collect(
                     "query group failed",
                     extra=fields(target=name, query=query.name, err=f"{type(exc).__name__}: {exc}"),
                 )
-            sink.gauge(
-                "mssql_query_duration_seconds",
-                "Time the query group took in this scrape.",
-                time.monotonic() - started,
-                labels,
-            )
-        sink.counter(
-            "mssql_query_errors_total",
-            "Failed runs of a query group (permissions, edition); the log says why.",
-            errors.get(name, query.name),
-            labels,
-        )
+            duration = time.monotonic() - started
+        series.query(sink, query.name, duration, errors.get(name, query.name))
         if rows is not None:
             engine = _interpret(query, rows, target, engine, sink)
 
@@ -108,24 +98,30 @@ class MssqlCollector:
 def _interpret(
     query: Query, rows: Rows, target: MssqlTarget, engine: int | None, sink: MetricSink
 ) -> int | None:
-    """Dispatch rows to the pure parser of their group; returns the engine edition."""
+    """Rows -> the group's reader -> `series`; returns the engine edition."""
     match query.name:
         case "server":
-            return server.server_info(rows, sink)
+            info = server.server_info(rows)
+            if info is None:
+                return None
+            series.server_info(sink, info)
+            return info.engine_edition
         case "start_time":
-            server.start_time(rows, sink)
+            series.start_time(sink, server.start_time(rows))
         case "databases":
-            databases.databases(rows, target, sink)
+            series.databases(sink, databases.databases(rows, target))
         case "files":
-            databases.file_sizes(rows, target, engine == server.EXPRESS, sink)
+            sizes = databases.file_sizes(rows, target)
+            series.file_sizes(sink, sizes, engine == server.EXPRESS)
         case "perf_counters":
-            perf.perf_counters(rows, target, sink)
+            series.perf(sink, perf.perf_counters(rows, target))
         case "backups":
-            backups.backups(rows, target, sink)
+            found = backups.backups(rows, target)
+            series.backups(sink, found, target.full_backup_max_age)
         case "agent_jobs":
-            agent.agent_jobs(rows, sink)
+            series.agent_jobs(sink, agent.agent_jobs(rows))
         case "waits":
-            waits.waits(rows, sink)
+            series.waits(sink, waits.waits(rows))
         case "io_stalls":
-            waits.io_stalls(rows, target, sink)
+            series.file_io(sink, waits.io_stalls(rows, target))
     return engine

@@ -7,41 +7,31 @@ Object names carry the instance: `SQLServer:Buffer Manager` on a default instanc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from exporters.core import MetricSink
+from exporters.core.catalogue import MetricDesc
+from exporters.mssql import catalogue as m
 from exporters.mssql.config import MssqlTarget
 from exporters.mssql.values import Rows, number, text
 
-PERF_COUNTER_BULK_COUNT = 272696576
-"""cntr_type of the cumulative "/sec" counters (the DMV holds the running total)."""
-
-
-class Spec(NamedTuple):
-    metric: str
-    help: str
-    instance: str = ""
-
-
-# (object without prefix, counter name) -> metric; the /sec ones become `_total` counters.
-SIMPLE: Mapping[tuple[str, str], Spec] = {
-    ("SQL Statistics", "Batch Requests/sec"): Spec(
-        "mssql_batch_requests_total", "T-SQL batches received."
-    ),
-    ("Locks", "Number of Deadlocks/sec"): Spec(
-        "mssql_deadlocks_total", "Lock requests that ended in a deadlock.", "_Total"
-    ),
-    ("General Statistics", "User Connections"): Spec("mssql_user_connections", "Connected users."),
-    ("General Statistics", "Processes blocked"): Spec(
-        "mssql_blocked_processes", "Processes currently blocked."
-    ),
-    ("Buffer Manager", "Page life expectancy"): Spec(
-        "mssql_page_life_expectancy_seconds", "Seconds a page stays in the buffer pool."
-    ),
-    ("Memory Manager", "Memory Grants Pending"): Spec(
-        "mssql_memory_grants_pending", "Processes waiting for a workspace memory grant."
-    ),
+# (object without prefix, counter name) -> (metric, instance_name of the row to read); the
+# cumulative "/sec" counters are declared as `_total` counters (the DMV holds the total).
+SIMPLE: Mapping[tuple[str, str], tuple[MetricDesc, str]] = {
+    ("SQL Statistics", "Batch Requests/sec"): (m.BATCH_REQUESTS, ""),
+    ("Locks", "Number of Deadlocks/sec"): (m.DEADLOCKS, "_Total"),
+    ("General Statistics", "User Connections"): (m.USER_CONNECTIONS, ""),
+    ("General Statistics", "Processes blocked"): (m.BLOCKED_PROCESSES, ""),
+    ("Buffer Manager", "Page life expectancy"): (m.PAGE_LIFE_EXPECTANCY, ""),
+    ("Memory Manager", "Memory Grants Pending"): (m.MEMORY_GRANTS_PENDING, ""),
 }
+
+
+@dataclass(frozen=True)
+class PerfReadings:
+    counters: list[tuple[MetricDesc, float]]
+    buffer_cache_hit_ratio: float | None
+    log_used_ratio: dict[str, float]
+    """Per database."""
 
 
 def object_name(raw: str) -> str:
@@ -49,8 +39,8 @@ def object_name(raw: str) -> str:
     return raw.split(":", 1)[1] if ":" in raw else raw
 
 
-def perf_counters(rows: Rows, target: MssqlTarget, sink: MetricSink) -> None:
-    values: dict[tuple[str, str, str], tuple[float, float | None]] = {}
+def perf_counters(rows: Rows, target: MssqlTarget) -> PerfReadings:
+    values: dict[tuple[str, str, str], float] = {}
     for row in rows:
         value = number(row.get("cntr_value"))
         if value is None:
@@ -60,42 +50,28 @@ def perf_counters(rows: Rows, target: MssqlTarget, sink: MetricSink) -> None:
             text(row.get("counter_name")) or "",
             text(row.get("instance_name")) or "",
         )
-        values[key] = (value, number(row.get("cntr_type")))
-    for (obj, counter), spec in SIMPLE.items():
-        found = values.get((obj, counter, spec.instance))
-        if found is None:
-            continue
-        value, kind = found
-        if kind == PERF_COUNTER_BULK_COUNT or spec.metric.endswith("_total"):
-            sink.counter(spec.metric, spec.help, value)
-        else:
-            sink.gauge(spec.metric, spec.help, value)
+        values[key] = value
+    counters = []
+    for (obj, counter), (desc, instance) in SIMPLE.items():
+        found = values.get((obj, counter, instance))
+        if found is not None:
+            counters.append((desc, found))
     hits = values.get(("Buffer Manager", "Buffer cache hit ratio", ""))
     base = values.get(("Buffer Manager", "Buffer cache hit ratio base", ""))
-    if hits and base and base[0] > 0:
-        sink.gauge(
-            "mssql_buffer_cache_hit_ratio",
-            "Pages found in the buffer pool without a disk read (counter / its base).",
-            min(1.0, hits[0] / base[0]),
-        )
-    _log_usage(values, target, sink)
+    ratio = min(1.0, hits / base) if hits is not None and base is not None and base > 0 else None
+    return PerfReadings(counters, ratio, _log_usage(values, target))
 
 
 def _log_usage(
-    values: Mapping[tuple[str, str, str], tuple[float, float | None]],
-    target: MssqlTarget,
-    sink: MetricSink,
-) -> None:
+    values: Mapping[tuple[str, str, str], float], target: MssqlTarget
+) -> dict[str, float]:
     """Log used ratio per database from the `Databases` object (instance = database)."""
-    for (obj, counter, database), (size, _) in values.items():
+    used_ratio = {}
+    for (obj, counter, database), size in values.items():
         if obj != "Databases" or counter != "Log File(s) Size (KB)" or database == "_Total":
             continue
         used = values.get((obj, "Log File(s) Used Size (KB)", database))
         if used is None or size <= 0 or not target.databases.selects(database):
             continue
-        sink.gauge(
-            "mssql_database_log_used_ratio",
-            "Used part of the database's transaction log (0-1).",
-            min(1.0, used[0] / size),
-            {"database": database},
-        )
+        used_ratio[database] = min(1.0, used / size)
+    return used_ratio

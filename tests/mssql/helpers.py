@@ -8,6 +8,7 @@ from typing import Any
 
 from exporters.core import MetricSink
 from exporters.core.config import parse_config
+from exporters.mssql.catalogue import CATALOGUE
 from exporters.mssql.collector import QueryErrors, collect
 from exporters.mssql.config import MssqlConfig, MssqlTarget
 from exporters.mssql.queries import Query
@@ -46,6 +47,6 @@ def run_collect(
             raise failing[query.name]
         return data[query.name]
 
-    sink = MetricSink({"target": "praxis"})
+    sink = MetricSink({"target": "praxis"}, CATALOGUE)
     collect("praxis", tgt, run, sink, errors or QueryErrors(), is_fatal)
     return sink, ran
