@@ -1,5 +1,6 @@
 """`praxis-backup-exporter` / `python -m exporters.backup`."""
 
+from exporters.backup.catalogue import CATALOGUE
 from exporters.backup.collector import BackupCollector
 from exporters.backup.config import BackupConfig
 from exporters.backup.push import ROUTE
@@ -14,6 +15,7 @@ SPEC = ExporterSpec(
     collector_factory=BackupCollector,
     description="Backup jobs (files, gbak logs, restic, borg, Veeam, pushed results).",
     routes=(ROUTE,),
+    catalogue=CATALOGUE,
 )
 main = main_for(SPEC)
 
