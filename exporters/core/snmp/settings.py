@@ -52,3 +52,16 @@ class SnmpSettings(ConfigModel):
             if secret is not None and len(secret.get_secret_value()) < 8:
                 raise ValueError(f"{key} must be at least 8 characters (RFC 3414)")
         return self
+
+
+def split_address(address: str, default_port: int = 161) -> tuple[str, int]:
+    """`host`, `host:port`, `[v6]:port` or a bare IPv6 address -> (host, port).
+
+    Raises ValueError for a port that is not 1-65535.
+    """
+    host, sep, port = address.rpartition(":")
+    if not sep or (":" in host and not host.endswith("]")):
+        return address.strip("[]"), default_port  # no port, or a bare IPv6 address
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("address must be host or host:port with a port 1-65535")
+    return host.strip("[]"), int(port)

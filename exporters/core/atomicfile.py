@@ -1,0 +1,57 @@
+"""Durable, atomic replacement of small state files.
+
+write temp -> fsync -> rename -> fsync(directory): a reader (or the process after a crash or
+SIGKILL in the middle of a write) always finds the old or the new content, never a torn file.
+A temp file left by a killed writer is named `.<name>.*.tmp` and can be swept with
+`remove_stale_temp_files`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace `path` with `data` atomically and durably (the directory is created)."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = 300.0) -> int:
+    """Delete temp files of `path` left by a killed writer; returns how many."""
+    target = Path(path)
+    limit = time.time() - older_than
+    removed = 0
+    try:
+        candidates = list(target.parent.glob(f".{target.name}.*.tmp"))
+    except OSError:
+        return 0
+    for candidate in candidates:
+        try:
+            if candidate.stat().st_mtime < limit:
+                candidate.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed

@@ -1,0 +1,1 @@
+"""Firewall exporter: licences, signature updates, firmware, HA, VPN and WAN links."""

@@ -1,0 +1,1 @@
+"""Doubles of firewalls: SNMP recordings written from the vendors' MIBs, REST simulators."""
