@@ -29,8 +29,3 @@ class TTLCache:
         with self._lock:
             self._data[key] = (self._clock(), value)
         return value
-
-    def peek(self, key: str) -> Any | None:
-        with self._lock:
-            hit = self._data.get(key)
-        return None if hit is None else hit[1]

@@ -21,7 +21,7 @@ from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.files import FileRefused, is_regular_file, read_bounded
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import probe
-from exporters.core.x509info import CertSummary, summarize
+from exporters.core.x509info import CertSummary, load_der_chain, summarize
 
 log = logging.getLogger("exporters.certs")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -144,7 +144,7 @@ def _expand(pattern: str) -> list[Path]:
 
 def _load_der(ders: list[bytes] | tuple[bytes, ...]) -> list[x509.Certificate]:
     try:
-        return [x509.load_der_x509_certificate(der) for der in ders]
+        return load_der_chain(ders)
     except ValueError as exc:
         raise SourceError(f"a presented certificate does not parse: {exc}") from None
 

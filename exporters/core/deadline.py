@@ -29,6 +29,3 @@ class Deadline:
     @property
     def total(self) -> float:
         return self.expires_at - self.started_at
-
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started_at

@@ -19,10 +19,6 @@ class Request:
     body: bytes = b""
     client: str = ""
 
-    def param(self, name: str) -> str | None:
-        values = self.query.get(name)
-        return values[0] if values else None
-
 
 @dataclass
 class Response:

@@ -46,12 +46,6 @@ class TargetCollector(Protocol):
         """Release connections and caches (called when a reload replaces the collector)."""
 
 
-class GlobalCollector(Protocol):
-    """Optional: metrics that are not per target (e.g. push endpoint statistics)."""
-
-    def collect_global(self, sink: MetricSink) -> None: ...
-
-
 @dataclass
 class _Job:
     name: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
@@ -165,10 +165,6 @@ def _dns_match(pattern: str, host: str) -> bool:
 def load_der_chain(chain: Sequence[bytes]) -> list[x509.Certificate]:
     """Parse DER certificates (as a TLS peer presented them); raises ValueError if one is bad."""
     return [x509.load_der_x509_certificate(der) for der in chain]
-
-
-def to_der(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.DER)
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
