@@ -16,6 +16,7 @@ PACKAGES=(
   unixodbc tdsodbc
   openssl ca-certificates procps iproute2
   tzdata
+  nut-server nut-client libusb-0.1-4
 )
 
 missing=()
@@ -37,3 +38,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "install-system-deps: all system packages present"
+
+# apcupsd conflicts with nut-client in Debian: its binaries are only unpacked (not installed)
+# for the UPS tests (devkit/apcupsd.py; it does the same itself if this directory is missing).
+APCUPSD_DIR="${PRAXIS_APCUPSD_DIR:-/var/cache/praxis-exporters/apcupsd}"
+if [ ! -x "$APCUPSD_DIR/sbin/apcupsd" ]; then
+  mkdir -p "$APCUPSD_DIR"
+  (cd "$APCUPSD_DIR" && apt-get download apcupsd >/dev/null 2>&1 && dpkg -x apcupsd_*.deb .)
+  echo "install-system-deps: apcupsd unpacked into $APCUPSD_DIR"
+fi

@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
-from exporters.core.catalogue import Catalogue, gauge, info, state_set
+from exporters.core.catalogue import Catalogue, counter, gauge, info, state_set
 
 OUTPUT_SOURCES = ("normal", "battery", "bypass", "boost", "trim", "off", "other")
 BATTERY_STATES = ("normal", "low", "depleted", "fault", "unknown")
 SELF_TEST_RESULTS = ("passed", "warning", "failed", "aborted", "in_progress", "none", "unknown")
+TRANSFER_REASONS = (
+    "none",
+    "low_voltage",
+    "high_voltage",
+    "voltage_change",
+    "notch_spike",
+    "frequency",
+    "self_test",
+    "forced",
+    "other",
+)
 
 INFO = info(
     "ups_info",
-    "UPS identity as reported by the device; mib is the MIB the values came from.",
+    "UPS identity as reported by the device; source is how it is read (snmp, nut, apcupsd), "
+    "mib the MIB the SNMP values came from, driver the NUT or apcupsd driver.",
     "vendor",
     "model",
     "firmware",
     "serial",
     "mib",
+    "source",
+    "driver",
+)
+DAEMON_INFO = info(
+    "ups_daemon_info",
+    "Version of the UPS daemon the values came from (NUT upsd VER, apcupsd VERSION).",
+    "version",
 )
 OUTPUT_SOURCE = state_set(
     "ups_output_source",
@@ -54,6 +73,87 @@ LOAD = gauge(
 )
 INPUT_VOLTAGE = gauge("ups_input_voltage_volts", "Input voltage (RMS).", "line", unit="volts")
 OUTPUT_VOLTAGE = gauge("ups_output_voltage_volts", "Output voltage (RMS).", "line", unit="volts")
+INPUT_FREQUENCY = gauge("ups_input_frequency_hertz", "Input frequency.", "line", unit="hertz")
+OUTPUT_CURRENT = gauge(
+    "ups_output_current_amperes", "Output current (RMS).", "line", unit="amperes"
+)
+OUTPUT_POWER = gauge(
+    "ups_output_power_watts", "Output real power (W, not VA).", "line", unit="watts"
+)
+INTERNAL_TEMPERATURE = gauge(
+    "ups_internal_temperature_celsius",
+    "Temperature inside the UPS (NUT ups.temperature, apcupsd ITEMP).",
+    unit="celsius",
+)
+BATTERY_DATE = gauge(
+    "ups_battery_date_timestamp_seconds",
+    "When the battery was installed or last replaced as the UPS reports it (NUT "
+    "battery.date, else battery.mfr.date; apcupsd BATTDATE; APC upsBasicBatteryLastReplaceDate).",
+    unit="seconds",
+)
+OUTPUT_OFF = gauge(
+    "ups_output_off",
+    "1 if the UPS output is switched off (the protected servers have no power).",
+)
+FORCED_SHUTDOWN = gauge(
+    "ups_forced_shutdown",
+    "1 while the UPS daemon has ordered its clients to shut down (NUT FSD, apcupsd SHUTTING DOWN).",
+)
+THRESHOLD_CHARGE = gauge(
+    "ups_shutdown_threshold_charge_ratio",
+    "Battery charge below which the daemon shuts the clients down (NUT battery.charge.low, "
+    "apcupsd MBATTCHG).",
+    unit="ratio",
+)
+THRESHOLD_RUNTIME = gauge(
+    "ups_shutdown_threshold_runtime_seconds",
+    "Run time below which the daemon shuts the clients down (NUT battery.runtime.low, "
+    "apcupsd MINTIMEL).",
+    unit="seconds",
+)
+THRESHOLD_ON_BATTERY = gauge(
+    "ups_shutdown_threshold_on_battery_seconds",
+    "Time on battery after which apcupsd shuts the clients down (MAXTIME; left out when 0 = "
+    "disabled).",
+    unit="seconds",
+)
+TRANSFERS = counter(
+    "ups_transfers_total",
+    "Transfers to battery counted by the daemon or device (apcupsd NUMXFERS since apcupsd "
+    "started; RFC 1628 upsInputLineBads).",
+)
+ON_BATTERY_TOTAL = counter(
+    "ups_on_battery_seconds_total",
+    "Time spent on battery since the daemon started (apcupsd CUMONBATT).",
+    unit="seconds",
+)
+LAST_TRANSFER = gauge(
+    "ups_last_transfer_timestamp_seconds",
+    "When the UPS last switched to battery (apcupsd XONBATT).",
+    unit="seconds",
+)
+LAST_TRANSFER_REASON = state_set(
+    "ups_last_transfer_reason",
+    "Why the UPS last switched to battery (apcupsd LASTXFER, NUT input.transfer.reason, APC "
+    "upsAdvInputLineFailCause; 1 for the current reason).",
+    "reason",
+    TRANSFER_REASONS,
+)
+SHUTDOWN_NEEDED = gauge(
+    "ups_shutdown_needed_seconds",
+    "Configured time the servers on this UPS need to shut down cleanly (shutdown_seconds_needed).",
+    unit="seconds",
+)
+SHUTDOWN_CLIENTS = gauge(
+    "ups_shutdown_clients",
+    "Shutdown clients (upsmon) attached to this UPS in NUT's upsd (LIST CLIENT).",
+)
+SHUTDOWN_CLIENT_ATTACHED = gauge(
+    "ups_shutdown_client_attached",
+    "1 if the expected shutdown client (expected_shutdown_clients entry) is attached to "
+    "this UPS in upsd, 0 if not: it would be switched off hard on a power cut.",
+    "client",
+)
 ALARMS_PRESENT = gauge("ups_alarms_present", "Number of active alarms.")
 ALARM = gauge("ups_alarm", "Active alarms by name (1 while active).", "alarm")
 SELF_TEST_RESULT = state_set(
@@ -100,5 +200,23 @@ CATALOGUE = Catalogue(
         LAST_SELF_TEST,
         SHUTDOWN_MARGIN,
         SNMP_PACKETS,
+        DAEMON_INFO,
+        INPUT_FREQUENCY,
+        OUTPUT_CURRENT,
+        OUTPUT_POWER,
+        INTERNAL_TEMPERATURE,
+        BATTERY_DATE,
+        OUTPUT_OFF,
+        FORCED_SHUTDOWN,
+        THRESHOLD_CHARGE,
+        THRESHOLD_RUNTIME,
+        THRESHOLD_ON_BATTERY,
+        TRANSFERS,
+        ON_BATTERY_TOTAL,
+        LAST_TRANSFER,
+        LAST_TRANSFER_REASON,
+        SHUTDOWN_NEEDED,
+        SHUTDOWN_CLIENTS,
+        SHUTDOWN_CLIENT_ATTACHED,
     ],
 )

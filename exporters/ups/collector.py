@@ -1,153 +1,63 @@
-"""Scrapes one UPS per target: one GET for all scalars, one GETBULK for the tables.
+"""Scrapes one UPS per target, whichever way it is read: SNMP card, NUT upsd or apcupsd.
 
-Once the table sizes are known (from the previous scrape), both are sent at once, so a
-scrape costs one round trip; a change in size (a new alarm) costs one more GETBULK.
-
-The I/O is here; everything about what the values mean is in the MIB modules. With
-`mib: auto` the first scrape asks the scalars of all known MIBs in the same GET and picks
-one (see detect.py); the choice is kept until the target fails once.
+Each source turns what the device or daemon said into one vendor-neutral `Reading`
+(mib.py/nutvars.py/apcstatus.py -> reading.py); `render` writes the same `ups_*` series for
+all of them, and the shutdown-chain settings of the target are written here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
-import time
-from collections.abc import Awaitable
-from typing import TypeVar
 
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.logsetup import fields
-from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
-from exporters.ups import apc, rfc1628, xups
 from exporters.ups import catalogue as m
 from exporters.ups.config import UpsConfig, UpsTarget
-from exporters.ups.detect import choose
-from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
+from exporters.ups.daemonsource import DaemonSource
 from exporters.ups.reading import render
-from exporters.ups.values import SnmpValue
+from exporters.ups.snmpsource import SnmpSource
 
 log = logging.getLogger("exporters.ups")
-A = TypeVar("A")
-B = TypeVar("B")
-MIBS: dict[str, MibSpec] = {spec.name: spec for spec in (rfc1628.SPEC, apc.SPEC, xups.SPEC)}
+MAX_REPORTED = 1000
 
 
 class UpsCollector:
-    """One SNMP engine per target on one shared background event loop."""
-
     def __init__(self, config: UpsConfig) -> None:
         self.config = config
-        self._loop = EventLoopThread("ups-snmp")
-        self._lock = threading.Lock()
-        self._sessions: dict[str, SnmpSession] = {}
-        self._chosen: dict[str, str] = {}
-        self._planned: dict[str, dict[str, int]] = {}
+        self._snmp = SnmpSource()
+        self._daemons = DaemonSource()
         self._reported: set[tuple[str, str]] = set()
         for name, target in config.targets.items():
-            # Building an SNMP engine takes 0.2-0.3 s (it loads its MIB tables): do it at
-            # (re)load, not inside the first scrape's deadline.
-            self._session(name, target)
-
-    def _session(self, name: str, target: UpsTarget) -> SnmpSession:
-        with self._lock:
-            session = self._sessions.get(name)
-            if session is None:
-                host, port = target.host_port()
-                session = SnmpSession(host, port, target.snmp, self.config.target_timeout(name))
-                self._sessions[name] = session
-            return session
+            if target.snmp is not None:
+                self._snmp.prepare(name, target, config.target_timeout(name))
 
     def collect_target(
         self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
     ) -> None:
         assert isinstance(target, UpsTarget)
-        session = self._session(name, target)
-        before = session.packets_sent
-        try:
-            self._collect(name, target, session, deadline, sink)
-        except Exception:
-            self._chosen.pop(name, None)
-            self._planned.pop(name, None)
-            raise
-        finally:
-            # Written also on failure; the core drops a failed target's series anyway.
-            sink.put(m.SNMP_PACKETS, session.packets_sent - before)
-
-    def _collect(
-        self,
-        name: str,
-        target: UpsTarget,
-        session: SnmpSession,
-        deadline: Deadline,
-        sink: MetricSink,
-    ) -> None:
-        mib = target.mib if target.mib != "auto" else self._chosen.get(name)
-        candidates = [MIBS[mib]] if mib else list(MIBS.values())
-        oids = list(dict.fromkeys(oid for spec in candidates for oid in spec.oids()))
-        planned = self._planned.get(name, {}) if mib else {}
-        table: dict[str, SnmpValue] = {}
-        if any(planned.values()):
-            # Table sizes rarely change: read the tables as last time, in parallel with
-            # the GET, so a scrape costs one round trip instead of two.
-            answer, table = self._loop.run(
-                _both(session.get(oids, deadline), session.bulk_columns(planned, deadline)),
-                deadline,
-            )
+        problems: list[str] = []
+        if target.nut is not None:
+            reading, problems = self._daemons.read_nut(target, deadline, sink)
+        elif target.apcupsd is not None:
+            reading = self._daemons.read_apcupsd(target.apcupsd, deadline)
         else:
-            answer = self._loop.run(session.get(oids, deadline), deadline)
-        answered = [spec.name for spec in candidates if any(oid in answer for oid in _own(spec))]
-        if mib is None:
-            mib = choose(_text(answer.get(SYS_OBJECT_ID)), answered)
-            if mib is None:
-                raise SnmpError("the agent answered none of the UPS MIBs (RFC 1628, APC, XUPS)")
-            self._chosen[name] = mib
-            log.info("UPS MIB chosen", extra=fields(target=name, mib=mib))
-        elif mib not in answered:
-            raise SnmpError(f"the agent answered none of the {mib} OIDs")
-        spec = MIBS[mib]
-        scalars = spec.keyed(answer)
-        columns = spec.tables(scalars)
-        if columns != planned and any(columns.values()):
-            table = self._loop.run(session.bulk_columns(columns, deadline), deadline)
-        elif not any(columns.values()):
-            table = {}
-        self._planned[name] = columns
-        reading = spec.parse(scalars, table, time.time())
-        for problem in reading.problems:
-            if (name, problem) not in self._reported:  # once per target, not every scrape
-                if len(self._reported) > 1000:  # bounded even if a device varies its garbage
-                    self._reported.clear()
-                self._reported.add((name, problem))
-                log.warning("skipped a value", extra=fields(target=name, problem=problem))
+            timeout = self.config.target_timeout(name)
+            reading = self._snmp.read(name, target, timeout, deadline, sink)
+        for problem in [*reading.problems, *problems]:
+            self._report(name, problem)
         render(reading, sink)
         sink.put(m.SHUTDOWN_MARGIN, target.shutdown_margin)
+        sink.put(m.SHUTDOWN_NEEDED, target.shutdown_seconds_needed)
+
+    def _report(self, name: str, problem: str) -> None:
+        """Log a skipped value once per target, not every scrape."""
+        if (name, problem) in self._reported:
+            return
+        if len(self._reported) > MAX_REPORTED:  # bounded even if a device varies its garbage
+            self._reported.clear()
+        self._reported.add((name, problem))
+        log.warning("skipped a value", extra=fields(target=name, problem=problem))
 
     def close(self) -> None:
-        with self._lock:
-            sessions = list(self._sessions.values())
-            self._sessions.clear()
-
-        def close_sessions() -> None:
-            for session in sessions:
-                try:
-                    session.close()
-                except Exception as exc:
-                    log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
-
-        self._loop.close(close_sessions)
-
-
-async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
-    a, b = await asyncio.gather(first, second)
-    return a, b
-
-
-def _own(spec: MibSpec) -> list[str]:
-    """The MIB's own scalars (not the system group every agent answers)."""
-    return [oid for key, oid in spec.scalars.items() if not key.startswith("sys")]
-
-
-def _text(value: SnmpValue | None) -> str | None:
-    return str(value) if value is not None else None
+        self._daemons.close()
+        self._snmp.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from devkit.nut import DEV_DIR, NutServer, available
 from devkit.ports import free_port
 from devkit.snmpsim import SnmpSim, V3User, install_recordings
 from exporters.core.config import parse_config
@@ -88,3 +89,23 @@ def scraper() -> Iterator[type[Scraper]]:
     yield Tracked
     for s in made:
         s.close()
+
+
+NUT_DEVICES = sorted(p.stem for p in DEV_DIR.glob("*.dev"))
+WATCHED = "apc-back-ups-es-700"
+"""The UPS the attached upsmon (the practice server's shutdown client) watches."""
+
+
+@pytest.fixture(scope="session")
+def nut(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NutServer]:
+    """A real upsd, dummy-ups serving every device file, one real upsmon on `WATCHED`."""
+    if not available():
+        pytest.fail("NUT is not installed: run scripts/install-system-deps.sh (nut-server)")
+    devices = {name: (DEV_DIR / f"{name}.dev").read_text() for name in NUT_DEVICES}
+    devices["changing"] = devices[WATCHED]  # rewritten by a test
+    server = NutServer(tmp_path_factory.mktemp("nut"), devices)
+    try:
+        server.attach_upsmon(WATCHED)
+        yield server
+    finally:
+        server.stop()

@@ -81,6 +81,8 @@ def test_apc_smartups(agent: SnmpSim, scraper: type[Scraper]) -> None:
         "firmware": "UPS 09.3 (ID18)",
         "serial": "AS1911123456",
         "mib": "apc",
+        "source": "snmp",
+        "driver": "",
     }
     assert value(sink, "ups_battery_runtime_seconds") == 2520  # 252000 TimeTicks
     assert value(sink, "ups_battery_charge_ratio") == pytest.approx(1.0)
