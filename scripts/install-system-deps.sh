@@ -16,6 +16,9 @@ PACKAGES=(
   unixodbc tdsodbc
   openssl ca-certificates procps iproute2
   tzdata
+  # praxis-report: headless Chromium renders the PDF (and the tests' PNGs); poppler-utils
+  # (pdfinfo, pdftotext) checks them; DejaVu is the report's font
+  chromium poppler-utils fonts-dejavu-core
   nut-server nut-client libusb-0.1-4
 )
 
