@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from exporters.core import Deadline, ExporterConfig, ExporterSpec, MetricSink, TargetBase
 from exporters.core.app import main_for
+from exporters.core.hostport import host_port
 
 
 class SampleTarget(TargetBase):
@@ -33,8 +34,8 @@ class SampleCollector:
     def collect_target(
         self, name: str, target: SampleTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        host, _, port = target.address.rpartition(":")
-        with socket.create_connection((host, int(port)), timeout=deadline.remaining()) as sock:
+        host, port = host_port(target.address)
+        with socket.create_connection((host, port), timeout=deadline.remaining()) as sock:
             sock.settimeout(deadline.remaining())
             if target.password is not None:
                 sock.sendall(target.password.get_secret_value().encode() + b"\n")

@@ -15,10 +15,11 @@ from pathlib import Path
 from cryptography import x509
 
 from exporters.certs import series
-from exporters.certs.config import CertsConfig, CertTarget, split_address
+from exporters.certs.config import CertsConfig, CertTarget
 from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
 from exporters.core import Deadline, MetricSink, TargetBase
 from exporters.core.files import FileRefused, is_regular_file, read_bounded
+from exporters.core.hostport import host_port
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import probe
 from exporters.core.x509info import CertSummary, load_der_chain, summarize
@@ -91,7 +92,7 @@ class CertsCollector:
     def _endpoint(
         self, name: str, target: CertTarget, address: str, deadline: Deadline, sink: MetricSink
     ) -> None:
-        host, port = split_address(address)
+        host, port = host_port(address)
         result = probe(
             host,
             port,

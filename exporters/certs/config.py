@@ -15,13 +15,13 @@ targets:
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import sys
 from typing import ClassVar, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 
 from exporters.core import ExporterConfig, TargetBase
+from exporters.core.hostport import check_host_port
 
 KINDS = ("file", "address", "expires", "windows_store")
 _ONLY_FOR = {
@@ -59,9 +59,7 @@ class CertTarget(TargetBase):
     @field_validator("address")
     @classmethod
     def _check_address(cls, value: str | None) -> str | None:
-        if value is not None:
-            split_address(value)
-        return value
+        return None if value is None else check_host_port(value, port_required=True)
 
     @field_validator("windows_store")
     @classmethod
@@ -93,19 +91,3 @@ class CertTarget(TargetBase):
 
 class CertsConfig(ExporterConfig):
     targets: dict[str, CertTarget] = {}  # type: ignore[assignment]
-
-
-def split_address(address: str) -> tuple[str, int]:
-    """`host:port` or `[v6]:port` -> (host, port); ValueError with a readable message."""
-    host, sep, port_text = address.rpartition(":")
-    if not sep or not host or not port_text.isdigit():
-        raise ValueError("address must be host:port (e.g. kim.praxis.local:465)")
-    port = int(port_text)
-    if not 0 < port < 65536:
-        raise ValueError("address port must be between 1 and 65535")
-    if host.startswith("[") and host.endswith("]"):
-        host = host[1:-1]
-        ipaddress.IPv6Address(host)
-    elif ":" in host:
-        raise ValueError("write IPv6 addresses in brackets: [::1]:443")
-    return host, port

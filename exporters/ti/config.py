@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr, field_validator, model_validator
 
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
+from exporters.core.hostport import check_host_port, host_port
 
 log = logging.getLogger("exporters.ti.config")
 
@@ -118,18 +119,15 @@ class KimEndpoint(ConfigModel):
     @field_validator("address")
     @classmethod
     def _address(cls, value: str) -> str:
-        host, sep, port = value.rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError("address must be host:port")
-        return value
+        return check_host_port(value, port_required=True)
 
     @property
     def host(self) -> str:
-        return self.address.rpartition(":")[0].strip("[]")
+        return host_port(self.address)[0]
 
     @property
     def port(self) -> int:
-        return int(self.address.rpartition(":")[2])
+        return host_port(self.address)[1]
 
 
 class KimConfig(ConfigModel):

@@ -15,6 +15,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
+from exporters.core.hostport import check_host_port, host_port
 from exporters.core.snmp.settings import SnmpSettings
 
 MibChoice = Literal["auto", "rfc1628", "apc", "eaton-xups"]
@@ -23,26 +24,6 @@ NUT_PORT = 3493
 APCUPSD_PORT = 3551
 _NUT_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 _NUT_TOKEN = re.compile(r"^[^\s\"\\]{1,128}$")
-
-
-def check_host_port(value: str) -> str:
-    """Accept `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address."""
-    host, sep, port = value.rpartition(":")
-    if not value.strip() or any(c.isspace() for c in value):
-        raise ValueError("address must be host or host:port without spaces")
-    if not sep or (":" in host and not host.endswith("]")):
-        return value  # no port, or a bare IPv6 address
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError("address must be host or host:port with a port 1-65535")
-    return value
-
-
-def host_port(address: str, default_port: int) -> tuple[str, int]:
-    """`address` (validated by `check_host_port`) -> (host without brackets, port)."""
-    host, sep, port = address.rpartition(":")
-    if not sep or not port.isdigit() or (":" in host and not host.endswith("]")):
-        return address.strip("[]"), default_port  # no port, or a bare IPv6 address
-    return host.strip("[]"), int(port)
 
 
 class NutSettings(ConfigModel):

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from exporters.core.config import ConfigModel
+from exporters.core.hostport import host_port
 
 AuthProtocol = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProtocol = Literal["DES", "AES", "AES-192", "AES-256"]
@@ -55,13 +56,5 @@ class SnmpSettings(ConfigModel):
 
 
 def split_address(address: str, default_port: int = 161) -> tuple[str, int]:
-    """`host`, `host:port`, `[v6]:port` or a bare IPv6 address -> (host, port).
-
-    Raises ValueError for a port that is not 1-65535.
-    """
-    host, sep, port = address.rpartition(":")
-    if not sep or (":" in host and not host.endswith("]")):
-        return address.strip("[]"), default_port  # no port, or a bare IPv6 address
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise ValueError("address must be host or host:port with a port 1-65535")
-    return host.strip("[]"), int(port)
+    """An SNMP agent's address -> (host, port), by the one parser (`core.hostport`)."""
+    return host_port(address, default_port)
