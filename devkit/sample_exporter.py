@@ -23,8 +23,8 @@ class SampleTarget(TargetBase):
     secret_fields: ClassVar[tuple[str, ...]] = ("password",)
 
 
-class SampleConfig(ExporterConfig):
-    targets: dict[str, SampleTarget] = {}  # type: ignore[assignment]
+class SampleConfig(ExporterConfig[SampleTarget]):
+    pass
 
 
 class SampleCollector:

@@ -16,8 +16,8 @@ class StuckTarget(TargetBase):
     path: str
 
 
-class StuckConfig(ExporterConfig):
-    targets: dict[str, StuckTarget] = {}  # type: ignore[assignment]
+class StuckConfig(ExporterConfig[StuckTarget]):
+    pass
 
 
 class StuckCollector:

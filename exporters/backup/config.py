@@ -124,6 +124,5 @@ class PushSettings(ConfigModel):
     path_fields: ClassVar[tuple[str, ...]] = ("state_dir",)
 
 
-class BackupConfig(ExporterConfig):
-    targets: dict[str, AnyTarget] = {}  # type: ignore[assignment]
+class BackupConfig(ExporterConfig[AnyTarget]):
     push: PushSettings = PushSettings()

@@ -17,7 +17,7 @@ from cryptography import x509
 from exporters.certs import series
 from exporters.certs.config import CertsConfig, CertTarget
 from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.files import FileRefused, is_regular_file, read_bounded
 from exporters.core.hostport import host_port
 from exporters.core.logsetup import fields
@@ -44,10 +44,8 @@ class CertsCollector:
         self.config = config
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: CertTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        if not isinstance(target, CertTarget):  # pragma: no cover - the config allows no other
-            raise TypeError(f"unsupported target {type(target).__name__}")
         if target.file is not None:
             self._files(name, target, target.file, deadline, sink)
         elif target.address is not None:

@@ -89,5 +89,5 @@ class CertTarget(TargetBase):
         return next(k for k in KINDS if getattr(self, k) is not None)
 
 
-class CertsConfig(ExporterConfig):
-    targets: dict[str, CertTarget] = {}  # type: ignore[assignment]
+class CertsConfig(ExporterConfig[CertTarget]):
+    """The certs exporter's config: targets are `CertTarget`s."""

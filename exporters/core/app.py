@@ -33,8 +33,8 @@ class ExporterSpec:
     name: str  # e.g. "firebird"; the console script is praxis-<name>-exporter
     prefix: str  # metric prefix without trailing underscore
     default_port: int
-    config_model: type[ExporterConfig]
-    collector_factory: Callable[[Any], TargetCollector]
+    config_model: type[ExporterConfig[Any]]
+    collector_factory: Callable[[Any], TargetCollector[Any]]
     description: str = ""
     routes: Sequence[Route] = field(default_factory=tuple)
     catalogue: Catalogue | None = None

@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import yaml
 from pydantic import (
@@ -117,11 +117,16 @@ class TargetBase(ConfigModel):
         return None if value is None else check_timeout(value)
 
 
-class ExporterConfig(ConfigModel):
-    """Top level of an exporter's config; subclasses narrow the type of `targets`."""
+TargetT = TypeVar("TargetT", bound=TargetBase)
+
+
+class ExporterConfig(ConfigModel, Generic[TargetT]):
+    """Top level of an exporter's config, generic over its target model:
+    `class UpsConfig(ExporterConfig[UpsTarget])` makes `targets` a `dict[str, UpsTarget]`
+    for pydantic (validation) and for mypy (no narrowing in the collector)."""
 
     timeout: Duration = 10.0
-    targets: dict[str, TargetBase] = {}
+    targets: dict[str, TargetT] = {}
 
     @field_validator("targets", mode="before")
     @classmethod
@@ -283,7 +288,7 @@ def parse_yaml(text: str, source: str) -> Any:
         raise ConfigError(f"{source}: invalid value: {type(exc).__name__}") from None
 
 
-ConfigT = TypeVar("ConfigT", bound=ExporterConfig)
+ConfigT = TypeVar("ConfigT", bound="ExporterConfig[Any]")
 
 
 def load_config(path: str | os.PathLike[str], model: type[ConfigT]) -> ConfigT:

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from exporters.core.catalogue import Catalogue, core_metrics
 from exporters.core.config import ConfigError, ExporterConfig, load_config
@@ -25,8 +26,8 @@ class Runtime:
         self,
         prefix: str,
         config_path: str | None,
-        config_model: type[ExporterConfig],
-        collector_factory: Callable[[ExporterConfig], TargetCollector],
+        config_model: type[ExporterConfig[Any]],
+        collector_factory: Callable[[Any], TargetCollector[Any]],
         timeout_offset: float,
         catalogue: Catalogue | None = None,
     ) -> None:
@@ -39,8 +40,8 @@ class Runtime:
         self.timeout_offset = timeout_offset
         self._lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        self._users: dict[ScrapeRunner, int] = {}
-        self._retired: set[ScrapeRunner] = set()
+        self._users: dict[ScrapeRunner[Any], int] = {}
+        self._retired: set[ScrapeRunner[Any]] = set()
         self._reloading = False
         self._reload_again = False
         self.last_reload_ok = True
@@ -50,12 +51,12 @@ class Runtime:
         self.last_reload_success_time = time.time()
 
     @property
-    def runner(self) -> ScrapeRunner:
+    def runner(self) -> ScrapeRunner[Any]:
         with self._lock:
             return self._runner
 
     @contextmanager
-    def use(self) -> Iterator[ScrapeRunner]:
+    def use(self) -> Iterator[ScrapeRunner[Any]]:
         """The active runner, kept open until the caller is done even if a reload
         replaces it meanwhile: a scrape finishes on the config it started with."""
         with self._lock:
@@ -76,7 +77,7 @@ class Runtime:
             if close:
                 runner.close()
 
-    def _retire(self, old: ScrapeRunner) -> None:
+    def _retire(self, old: ScrapeRunner[Any]) -> None:
         """Close `old` now if no scrape uses it, else when the last one finishes."""
         with self._lock:
             busy = self._users.get(old, 0) > 0
@@ -86,15 +87,15 @@ class Runtime:
             old.close()
 
     @property
-    def config(self) -> ExporterConfig:
+    def config(self) -> ExporterConfig[Any]:
         return self.runner.config
 
-    def _load(self) -> ExporterConfig:
+    def _load(self) -> ExporterConfig[Any]:
         if self.config_path is None:
             return self.config_model()
         return load_config(self.config_path, self.config_model)
 
-    def _build(self, config: ExporterConfig) -> ScrapeRunner:
+    def _build(self, config: ExporterConfig[Any]) -> ScrapeRunner[Any]:
         collector = self.collector_factory(config)
         return ScrapeRunner(
             self.prefix,

@@ -12,10 +12,10 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from exporters.core.catalogue import Catalogue, MetricDesc, core_metrics
-from exporters.core.config import ExporterConfig
+from exporters.core.config import ExporterConfig, TargetBase, TargetT
 from exporters.core.deadline import Deadline
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
@@ -32,14 +32,19 @@ COLLECTOR_GRACE = 0.1
 deadline reports its own, more specific error instead of a generic timeout."""
 
 
-class TargetCollector(Protocol):
+TargetT_contra = TypeVar("TargetT_contra", bound=TargetBase, contravariant=True)
+
+
+class TargetCollector(Protocol[TargetT_contra]):
     """What an exporter implements: collect one target into a sink, within a deadline.
 
-    `target` is the exporter's own `TargetBase` subclass (typed `Any` here so that each
-    collector can annotate its concrete target class).
+    Generic over the exporter's own `TargetBase` subclass, the one its
+    `ExporterConfig[...]` holds, so `collect_target` gets that type without narrowing.
     """
 
-    def collect_target(self, name: str, target: Any, deadline: Deadline, sink: MetricSink) -> None:
+    def collect_target(
+        self, name: str, target: TargetT_contra, deadline: Deadline, sink: MetricSink
+    ) -> None:
         """Write the target's metrics to `sink`; raise to report the target as down."""
 
     def close(self) -> None:
@@ -56,14 +61,14 @@ class _Job:
     target: Any = None
 
 
-class ScrapeRunner:
+class ScrapeRunner(Generic[TargetT]):
     """Scrapes a set of targets of one config with one collector."""
 
     def __init__(
         self,
         prefix: str,
-        config: ExporterConfig,
-        collector: TargetCollector,
+        config: ExporterConfig[TargetT],
+        collector: TargetCollector[TargetT],
         timeout_offset: float = DEFAULT_TIMEOUT_OFFSET,
         max_workers: int = 32,
         catalogue: Catalogue | None = None,
@@ -144,7 +149,7 @@ class ScrapeRunner:
                 for j in self._in_flight.get(name, [])
             )
 
-    def adopt_in_flight(self, old: ScrapeRunner) -> None:
+    def adopt_in_flight(self, old: ScrapeRunner[Any]) -> None:
         """Share the record of running collections with the runner this one replaces.
 
         A collection stuck in a hung mount keeps its thread; without this, every reload

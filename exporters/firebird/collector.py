@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.firebird import fbroot, logscan, series
 from exporters.firebird import header as hdr
@@ -52,9 +52,8 @@ class FirebirdCollector:
             return self._states.setdefault(name, _TargetState())
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: FirebirdTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        assert isinstance(target, FirebirdTarget)
         state = self._state(name)
         if not state.lock.acquire(timeout=deadline.remaining()):
             raise TimeoutError("the previous scrape of this database is still running")

@@ -42,13 +42,12 @@ class FirebirdTarget(TargetBase):
         return value
 
 
-class FirebirdConfig(ExporterConfig):
+class FirebirdConfig(ExporterConfig[FirebirdTarget]):
     """Top level; `connect_timeout` bounds libfbclient's connect (process-wide)."""
 
     connect_timeout: Duration = 5.0
     """Written as `ConnectionTimeout` (whole seconds, at least 1) into the firebird.conf the
     exporter gives libfbclient at start; a reload does not change it."""
-    targets: dict[str, FirebirdTarget] = {}  # type: ignore[assignment]
 
     @field_validator("connect_timeout")
     @classmethod

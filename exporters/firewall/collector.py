@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
 from exporters.core.snmp.settings import split_address
@@ -72,9 +72,8 @@ class FirewallCollector:
             return session
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: FirewallTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        assert isinstance(target, FirewallTarget)
         reading: Reading | None = None
         if target.snmp is not None and target.vendor != "opnsense":
             reading = self._snmp(name, target, deadline, sink)

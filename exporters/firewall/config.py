@@ -94,8 +94,7 @@ class FirewallTarget(TargetBase):
         return ZoneInfo(self.timezone)
 
 
-class FirewallConfig(ExporterConfig):
-    targets: dict[str, FirewallTarget] = {}  # type: ignore[assignment]
+class FirewallConfig(ExporterConfig[FirewallTarget]):
     state_file: str | None = "firewall-state.json"
     """Where first sightings of signature versions are kept (relative to the config file)."""
 

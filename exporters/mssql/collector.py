@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.mssql import agent, backups, databases, perf, series, server, waits
 from exporters.mssql.config import MssqlConfig, MssqlTarget
@@ -78,9 +78,8 @@ class MssqlCollector:
         self.errors = QueryErrors()
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: MssqlTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        assert isinstance(target, MssqlTarget)
         with Session.open(target, deadline) as session:
             collect(
                 name,

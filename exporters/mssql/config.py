@@ -84,5 +84,5 @@ class MssqlTarget(TargetBase):
         return value
 
 
-class MssqlConfig(ExporterConfig):
-    targets: dict[str, MssqlTarget] = {}  # type: ignore[assignment]
+class MssqlConfig(ExporterConfig[MssqlTarget]):
+    """The SQL Server exporter's config: targets are `MssqlTarget`s."""

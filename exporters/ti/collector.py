@@ -17,7 +17,7 @@ import requests
 import urllib3
 from lxml import etree
 
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import ProbeError
 from exporters.ti import directory, kim, readings, series, soap, transport
@@ -59,10 +59,8 @@ class TiCollector:
     # -- per target ----------------------------------------------------------------------------
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: TiTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        if not isinstance(target, TiTarget):  # pragma: no cover - the config allows no other
-            raise TypeError(f"unsupported target {type(target).__name__}")
         if target.connector is not None:
             self._connector(name, target.connector, deadline, sink)
         if target.kim is not None:

@@ -197,5 +197,5 @@ class TiTarget(TargetBase):
         return self
 
 
-class TiConfig(ExporterConfig):
-    targets: dict[str, TiTarget] = {}  # type: ignore[assignment]
+class TiConfig(ExporterConfig[TiTarget]):
+    """The TI exporter's config: targets are `TiTarget`s."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from exporters.core import Deadline, MetricSink, TargetBase
+from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.ups import catalogue as m
 from exporters.ups.config import UpsConfig, UpsTarget
@@ -32,9 +32,8 @@ class UpsCollector:
                 self._snmp.prepare(name, target, config.target_timeout(name))
 
     def collect_target(
-        self, name: str, target: TargetBase, deadline: Deadline, sink: MetricSink
+        self, name: str, target: UpsTarget, deadline: Deadline, sink: MetricSink
     ) -> None:
-        assert isinstance(target, UpsTarget)
         problems: list[str] = []
         if target.nut is not None:
             reading, problems = self._daemons.read_nut(target, deadline, sink)

@@ -155,5 +155,5 @@ def is_address(text: str) -> bool:
     return True
 
 
-class UpsConfig(ExporterConfig):
-    targets: dict[str, UpsTarget] = {}  # type: ignore[assignment]
+class UpsConfig(ExporterConfig[UpsTarget]):
+    """The UPS exporter's config: targets are `UpsTarget`s."""
