@@ -42,3 +42,5 @@ class DemoPart:
     env: dict[str, str] = field(default_factory=dict)
     extra_args: list[str] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
+    # a module to run instead of exporters.<exporter> (a stand-in such as devkit.static_exporter)
+    module: str | None = None

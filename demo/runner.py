@@ -77,6 +77,7 @@ class Demo:
                 port=self._port(_default_port(part.exporter)),
                 env=part.env,
                 extra_args=part.extra_args,
+                module=part.module,
             )
         if self.with_alertmanager and ALERTMANAGER_CONFIG.exists():
             self.alertmanager = Alertmanager(

@@ -261,7 +261,10 @@ function Add-UpdateHistoryStatus {
 }
 
 function Add-CriticalServices {
-    foreach ($name in ($CriticalService | Where-Object { $_ } | Sort-Object -Unique)) {
+    # Called with -File, all names arrive as one string: split at commas.
+    $names = @($CriticalService | ForEach-Object { $_ -split ',' } | ForEach-Object { $_.Trim(" '`"") } |
+            Where-Object { $_ } | Sort-Object -Unique)
+    foreach ($name in $names) {
         Add-Sample -Name 'praxis_windows_critical_service' `
             -Help 'A Windows service this site marked as needed by the practice software (-CriticalService).' `
             -Value 1 -Labels @{ name = $name }
