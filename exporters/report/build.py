@@ -126,7 +126,8 @@ def build(
         report.evidence.append(EvidenceRow(req.key, True, req.metric, cov, last, state))
 
     # charts
-    report.charts = _charts(report, signals, grid, raw.charts)
+    max_ages = [(backups.job_name(lb), v) for lb, v in fact_map.get("backup_job", [])]
+    report.charts = _charts(report, grid, raw.charts, max_ages)
 
     # what is missing
     report.has_data = bool(raw.health or raw.facts or raw.alerts or raw.stamps)
@@ -186,7 +187,10 @@ def _area(
 
 
 def _charts(
-    report: Report, signals: dict[str, Timeline], grid: Grid, chart_raw: list[dict[str, Any]]
+    report: Report,
+    grid: Grid,
+    chart_raw: list[dict[str, Any]],
+    max_ages: list[tuple[str, float]],
 ) -> list[Chart]:
     charts: list[Chart] = []
     pts = grid.points
@@ -202,15 +206,8 @@ def _charts(
         Series(backups.job_name(s.get("metric") or {}), sorted(timeline.values_of(s).items()))
         for s in tagged.get("backup_age", [])
     ]
-    limits = [
-        (f.value, float(f.value))
-        for f in report.facts
-        if f.group == "backup" and f.item == "max_age"
-    ]
     if backup:
-        charts.append(
-            Chart("backup_age", backup, "seconds", limits=[("max_age", v) for _, v in limits][:1])
-        )
+        charts.append(Chart("backup_age", backup, "seconds", limits=sorted(max_ages)))
     ups_charge = [
         Series(
             str((s.get("metric") or {}).get("target", "")), sorted(timeline.values_of(s).items())

@@ -82,7 +82,7 @@ def inventory(facts: dict[str, list[tuple[dict[str, str], float]]]) -> list[Fact
         out.append(Fact("ti", "terminal_connected", str(int(value)), "flag"))
     for labels, value in each("ti_card"):
         out.append(Fact("ti", "card", expiry_name("ti_card", labels)))
-        out.append(Fact("ti", "card_expiry", str(value), "timestamp"))
+        out.append(Fact("ti", "card_expiry", str(value), "date"))
     for labels, _ in each("ups"):
         desc = " ".join(x for x in (labels.get("vendor"), labels.get("model")) if x) or "?"
         fw = labels.get("firmware")

@@ -52,8 +52,10 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "ups",
-        # on mains and the UPS answering (a UPS that does not answer counts as not fine)
-        "min by (site) ((1 - ups_on_battery{%SITE%}) or ups_up{%SITE%})",
+        # on mains and the UPS answering (a UPS that does not answer counts as not fine);
+        # readings only count while ups_up says they are fresh (staleness-proof)
+        "min by (site) (((1 - ups_on_battery{%SITE%}) and (ups_up{%SITE%} == 1))"
+        " or ups_up{%SITE%})",
         "(Ups|UPS)[A-Z].*",
     ),
     Area(
@@ -85,7 +87,7 @@ AREAS: tuple[Area, ...] = (
 
 # Further 0/1 signals over time, for the § 390 evidence and the UPS events.
 SIGNALS: dict[str, str] = {
-    "ups_on_battery": "max by (site) (ups_on_battery{%SITE%})",
+    "ups_on_battery": "max by (site) (ups_on_battery{%SITE%} and (ups_up{%SITE%} == 1))",
     "backup_check": "min by (site) (backup_check_success{%SITE%})",
     "av_signatures": (
         "min by (site) ("

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from exporters.report import svg
-from exporters.report.model import AreaResult, Fact, Grid, Incident, Report
+from exporters.report.model import AreaResult, Fact, Grid, Incident, Report, Series
 from exporters.report.texts import Texts
 
 CSS = """
@@ -28,6 +28,9 @@ th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.5mm;
 th { background: #eef3f8; font-weight: bold; font-size: 8.5pt; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; }
+td.light, table.incidents td.num { white-space: nowrap; }
+table.incidents td { overflow-wrap: normal; word-break: normal; }
+table.incidents td.alert { overflow-wrap: anywhere; }
 .dot { display: inline-block; width: 3.2mm; height: 3.2mm; border-radius: 50%;
        vertical-align: -0.5mm; margin-right: 1.5mm; border: 0.3mm solid rgba(0,0,0,0.25); }
 .green { background: #2e9d4c; } .yellow { background: #f0b400; } .red { background: #d0312d; }
@@ -110,12 +113,12 @@ def _summary(t: Texts, r: Report) -> str:
     rows = "".join(
         f'<tr data-area="{_e(a.key)}" data-light="{_e(a.light)}">'
         f"<td>{_e(t('area_' + a.key))}</td>"
-        f'<td><span class="dot {a.light}"></span>{_e(t("light_" + a.light))}</td>'
+        f'<td class="light"><span class="dot {a.light}"></span>{_e(t("light_" + a.light))}</td>'
         f"<td>{_e(area_sentence(t, a, failed))}</td></tr>"
         for a in r.areas
     )
     return (
-        f"<table><colgroup><col style='width:24%'><col style='width:18%'><col></colgroup>"
+        f"<table><colgroup><col style='width:24%'><col style='width:22%'><col></colgroup>"
         f"<tr><th>{_e(t('col_area'))}</th><th>{_e(t('col_state'))}</th>"
         f"<th>{_e(t('col_comment'))}</th></tr>{rows}</table>"
     )
@@ -124,6 +127,8 @@ def _summary(t: Texts, r: Report) -> str:
 def _fact_value(t: Texts, f: Fact) -> str:
     if f.kind == "timestamp":
         return t.time(float(f.value))
+    if f.kind == "date":
+        return t.date(float(f.value))
     if f.kind == "bytes":
         return t.bytes(float(f.value))
     if f.kind == "seconds":
@@ -164,8 +169,9 @@ def _incident_rows(t: Texts, n: int, inc: Incident) -> str:
         flags.append(t("began_before"))
     head = (
         f'<tr class="incident" data-incident="{n}" data-duration="{inc.duration_s:.0f}">'
-        f"<td>{_e(t('incident', n=n))}</td><td>{_e(t.time(inc.start))}</td>"
-        f"<td>{_e(t.time(inc.end))}</td><td class='num'>{_e(t.duration(inc.duration_s))}</td>"
+        f"<td>{_e(t('incident', n=n))}</td><td>{_e(t.short_time(inc.start))}</td>"
+        f"<td>{_e(t.short_time(inc.end))}</td>"
+        f"<td class='num'>{_e(t.duration(inc.duration_s))}</td>"
         f"<td>{_sev(t, inc.severity)}</td>"
         f"<td>{_e(t('yes') if inc.in_practice_hours else t('no'))}</td></tr>"
         f'<tr><td colspan="6">{_e(t("likely_cause", alert=inc.cause.name))}'
@@ -174,7 +180,7 @@ def _incident_rows(t: Texts, n: int, inc: Incident) -> str:
     rows = "".join(
         f'<tr data-alert="{_e(a.name)}" data-duration="{a.duration_s:.0f}">'
         f'<td class="alert">{_e(a.name)}<br><span class="note">{_e(a.target)}</span></td>'
-        f"<td>{_e(t.time(a.start))}</td><td>{_e(t.time(a.end))}</td>"
+        f"<td>{_e(t.short_time(a.start))}</td><td>{_e(t.short_time(a.end))}</td>"
         f"<td class='num'>{_e(t.duration(a.duration_s))}</td><td>{_sev(t, a.severity)}</td>"
         f"<td>{_e(t('area_' + a.area))}</td></tr>"
         for a in inc.alerts
@@ -219,8 +225,9 @@ def _availability(t: Texts, r: Report, hours_text: str) -> str:
         )
         body = "".join(_incident_rows(t, i + 1, inc) for i, inc in enumerate(r.incidents))
         out.append(
-            "<table class='incidents'><colgroup><col style='width:27%'><col style='width:17%'>"
-            "<col style='width:17%'><col style='width:14%'><col style='width:11%'><col></colgroup>"
+            "<table class='incidents'><colgroup><col style='width:33%'><col style='width:12.5%'>"
+            "<col style='width:12.5%'><col style='width:16%'><col style='width:10%'><col>"
+            "</colgroup>"
             f"<tr><th>{_e(t('col_alert'))}</th><th>{_e(t('col_start'))}</th>"
             f"<th>{_e(t('col_end'))}</th><th class='num'>{_e(t('col_duration'))}</th>"
             f"<th>{_e(t('col_severity'))}</th><th>{_e(t('col_hours'))} / {_e(t('col_area'))}</th>"
@@ -302,6 +309,18 @@ def _evidence(t: Texts, r: Report) -> str:
     )
 
 
+def _decimals(step: float) -> int:
+    """Decimals that tell tick values `step` apart."""
+    for d in range(4):
+        if abs(step * 10**d - round(step * 10**d)) < 1e-6:
+            return d
+    return 3
+
+
+def _scaled(series: list[Series], factor: float) -> list[Series]:
+    return [Series(s.label, [(t, v * factor) for t, v in s.points]) for s in series]
+
+
 def _charts(t: Texts, r: Report) -> str:
     start, end = r.period.start_ts, r.period.end_ts
     out = []
@@ -312,26 +331,48 @@ def _charts(t: Texts, r: Report) -> str:
             rows = [(t("area_" + a.key), a.timeline) for a in r.areas if a.present]
             pic = svg.state_bands(rows, grid.points, r.step, start, end, caption)
         elif chart.key == "backup_age":
+            names = [s.label for s in chart.series]
+            limits = [
+                (f"{t('item_max_age')} {name}", value / 86400, names.index(name))
+                for name, value in chart.limits
+                if name in names
+            ]
             pic = svg.line_chart(
-                chart.series,
+                _scaled(chart.series, 1 / 86400),
                 start,
                 end,
-                lambda v: f"{t.number(v / 86400, 1)} {t('days_unit')}",
+                lambda v, step: f"{t.number(v, _decimals(step))} {t('days_unit')}",
                 caption,
-                limits=[(t("item_max_age"), v) for _, v in chart.limits],
+                limits=limits,
             )
         elif chart.key == "ups":
             pic = svg.line_chart(
-                chart.series,
+                _scaled(chart.series, 100),
                 start,
                 end,
-                lambda v: t.percent(v) if v < 1 else "100 %",
+                lambda v, step: f"{t.number(v, _decimals(step))} %",
                 caption,
                 bands=r.power_events,
-                y_max=1.0,
+                y_max=100.0,
             )
         else:
-            pic = svg.line_chart(chart.series, start, end, t.bytes, caption, y_min=None)
+            top = max((v for s in chart.series for _, v in s.points), default=1.0)
+            power = 0
+            while top >= 1024 ** (power + 1) and power < 4:
+                power += 1
+            unit = ["B", "KiB", "MiB", "GiB", "TiB"][power]
+
+            def in_unit(v: float, step: float, unit: str = unit) -> str:
+                return f"{t.number(v, _decimals(step))} {unit}"
+
+            pic = svg.line_chart(
+                _scaled(chart.series, 1 / 1024**power),
+                start,
+                end,
+                in_unit,
+                caption,
+                y_min=None,
+            )
         out.append(
             f'<figure data-chart="{_e(chart.key)}">'
             f"<figcaption>{_e(caption)}</figcaption>{pic}</figure>"

@@ -4,6 +4,7 @@ viewBox 700 units wide, drawn at 100 % of the A4 text width."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -42,7 +43,7 @@ def _day_ticks(start: float, end: float, x: Callable[[float], float], y: float) 
         if t >= start:
             px = x(t)
             out.append(f'<line x1="{px:.1f}" y1="{y}" x2="{px:.1f}" y2="{y + 3}" stroke="#777"/>')
-            if day.day == 1 or day.day % 7 == 0:
+            if (day.day == 1 or day.day % 7 == 0) and px < WIDTH - 20:
                 out.append(
                     f'<text x="{px:.1f}" y="{y + 13}" text-anchor="middle" fill="#444">'
                     f"{day.day}.{day.month}.</text>"
@@ -70,7 +71,8 @@ def state_bands(
     def x(t: float) -> float:
         return left + (right - left) * (min(max(t, start), end) - start) / span
 
-    body = []
+    body: list[str] = []
+    on_top: list[str] = []  # outages, drawn last
     for i, (name, tl) in enumerate(rows):
         y = 4 + i * (row_h + 6)
         body.append(
@@ -82,11 +84,14 @@ def state_bands(
         for t, kind in marks[1:]:
             if kind != run_kind:
                 x0, x1 = x(run_start), x(t)
-                body.append(
-                    f'<rect x="{x0:.2f}" y="{y}" width="{max(x1 - x0, 0.8):.2f}" '
+                # a short outage stays visible: at least 2 units wide, over its neighbours
+                width = max(x1 - x0, 2.0 if run_kind == "bad" else 0.8)
+                (on_top if run_kind == "bad" else body).append(
+                    f'<rect x="{x0:.2f}" y="{y}" width="{width:.2f}" '
                     f'height="{row_h}" fill="{COLORS[run_kind]}"/>'
                 )
                 run_start, run_kind = t, kind
+    body.extend(on_top)
     axis_y = 4 + len(rows) * (row_h + 6)
     body.append(_day_ticks(start, end, x, axis_y))
     return _svg(axis_y + 18, "".join(body), label)
@@ -135,27 +140,40 @@ def calendar(
     return _svg(y + 16, "".join(body), label)
 
 
+def nice_ticks(lo: float, hi: float, count: int = 4) -> list[float]:
+    """Round tick values covering [lo, hi] (steps 1, 2, 2.5, 5 x 10^n)."""
+    if hi <= lo:
+        hi = lo + 1
+    raw = (hi - lo) / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    first = math.floor(lo / step + 1e-9) * step
+    ticks = [first]
+    while ticks[-1] < hi - 1e-9 * step:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
 def line_chart(
     series: Sequence[Series],
     start: float,
     end: float,
-    fmt: Callable[[float], str],
+    fmt: Callable[[float, float], str],
     label: str,
     bands: Sequence[tuple[float, float]] = (),
-    limits: Sequence[tuple[str, float]] = (),
+    limits: Sequence[tuple[str, float, int]] = (),
     y_min: float | None = 0.0,
     y_max: float | None = None,
 ) -> str:
-    """Lines over the period, red bands (e.g. power cuts), dashed limit lines."""
-    left, right, top, bottom = 70, WIDTH - 8, 8, 150
-    values = [v for s in series for _, v in s.points] + [v for _, v in limits]
-    lo = min(values) if values and y_min is None else (y_min or 0.0)
-    hi = max(values) if values else 1.0
-    if y_max is not None:
-        hi = y_max
-    if hi <= lo:
-        hi = lo + 1
-    hi += (hi - lo) * 0.05
+    """Lines over the period, red bands (e.g. power cuts), dashed limit lines in the colour
+    of their series. `fmt(value, tick_step)` writes an axis label."""
+    left, right, top, bottom = 70, WIDTH - 12, 8, 150
+    values = [v for s in series for _, v in s.points] + [v for _, v, _ in limits]
+    lo = y_min if y_min is not None else (min(values) if values else 0.0)
+    hi = y_max if y_max is not None else (max(values) if values else 1.0)
+    ticks = nice_ticks(lo, hi)
+    lo, hi = ticks[0], ticks[-1]
+    tick_step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     span = max(end - start, 1)
 
     def x(t: float) -> float:
@@ -166,22 +184,23 @@ def line_chart(
 
     body = []
     for b0, b1 in bands:
+        width = max(x(b1) - x(b0), 3.0)
         body.append(
-            f'<rect x="{x(b0):.2f}" y="{top}" width="{max(x(b1) - x(b0), 1.5):.2f}" '
-            f'height="{bottom - top}" fill="{COLORS["bad"]}" opacity="0.55"/>'
+            f'<rect x="{x(b0) - 1:.2f}" y="{top}" width="{width:.2f}" '
+            f'height="{bottom - top}" fill="{COLORS["bad"]}" opacity="0.6"/>'
         )
-    for k in range(5):
-        v = lo + (hi - lo) * k / 4
+    for v in ticks:
         body.append(
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" stroke="#e3e3e3"/>'
             f'<text x="{left - 4}" y="{y(v) + 3:.1f}" text-anchor="end" fill="#444">'
-            f"{escape(fmt(v))}</text>"
+            f"{escape(fmt(v, tick_step))}</text>"
         )
-    for name, v in limits:
+    for name, v, index in limits:
+        color = PALETTE[index % len(PALETTE)]
         body.append(
             f'<line x1="{left}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" '
-            f'stroke="#d0312d" stroke-dasharray="4 3"/>'
-            f'<text x="{right - 2}" y="{y(v) - 3:.1f}" text-anchor="end" fill="#d0312d">'
+            f'stroke="{color}" stroke-dasharray="5 3" stroke-width="1"/>'
+            f'<text x="{right - 2}" y="{y(v) - 3:.1f}" text-anchor="end" fill="{color}">'
             f"{escape(name)}</text>"
         )
     for i, s in enumerate(series):

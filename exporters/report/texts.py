@@ -391,6 +391,11 @@ class Texts:
         local = dt.datetime.fromtimestamp(ts, BERLIN)
         return f"{local:%d.%m.%Y %H:%M}" if self.german else f"{local:%Y-%m-%d %H:%M}"
 
+    def short_time(self, ts: float) -> str:
+        """Day, month and time (the year is the report's)."""
+        local = dt.datetime.fromtimestamp(ts, BERLIN)
+        return f"{local:%d.%m. %H:%M}" if self.german else f"{local:%m-%d %H:%M}"
+
     def date(self, ts: float) -> str:
         local = dt.datetime.fromtimestamp(ts, BERLIN)
         return f"{local:%d.%m.%Y}" if self.german else f"{local:%Y-%m-%d}"

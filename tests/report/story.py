@@ -54,6 +54,7 @@ KIM_CERT_END = b(21, month=11)  # 20 days after the month
 SMCB_END = dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp()  # 00:00 UTC, as the TI does
 LICENCE_END = b(1, month=3 + 12)  # beyond 90 days: not in the expiry list
 SELF_TEST = b(5, 10, 0)
+LONG_TX = b(24, 22, 0)
 
 # praxis-sued
 SUED_START = b(16)
@@ -116,6 +117,12 @@ ALERT_SPANS: list[tuple[dict[str, str], float, float]] = [
         },
         b(20, 10, 10),
         KIM_UP,
+    ),
+    # Saturday night, outside practice hours
+    (
+        {"alertname": "FirebirdLongRunningTransaction", "severity": "warning", "target": "pvs"},
+        LONG_TX,
+        LONG_TX + 20 * 60,
     ),
     (
         {"alertname": "CertExpiringSoon", "severity": "warning", "target": "kim-endpoint"},
