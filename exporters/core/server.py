@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import io
 import logging
 import socket
 import ssl
@@ -21,7 +22,9 @@ from prometheus_client import REGISTRY
 from prometheus_client.exposition import choose_encoder
 
 from exporters import __version__
+from exporters.core.auth import AuthBusy
 from exporters.core.http import Request, Response, Route
+from exporters.core.httpio import RequestError, content_length, read_body, read_head
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
 from exporters.core.runtime import Runtime
@@ -31,13 +34,26 @@ log = logging.getLogger("exporters.core.server")
 
 HANDSHAKE_TIMEOUT = 10.0
 IDLE_TIMEOUT = 60.0
-_HTTP_METHODS = (b"GET ", b"POST", b"HEAD", b"PUT ", b"DELE", b"OPTI", b"PATC")
+DRAIN_LIMIT = 64 * 1024
+"""Bodies of built-in endpoints (which use none) up to this size are read and dropped."""
+_TLS_HANDSHAKE = b"\x16"
+
+
+def listen_backlog() -> int:
+    """The OS maximum, as Go's net package uses: socketserver's default of 5 made bursts of
+    connections wait for SYN retransmits (1 s, 3 s, ...) before they were even accepted."""
+    try:
+        with open("/proc/sys/net/core/somaxconn", encoding="ascii") as handle:
+            return max(socket.SOMAXCONN, int(handle.read().strip()))
+    except (OSError, ValueError):
+        return socket.SOMAXCONN
 
 
 class ExporterHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # exit must not wait for idle keep-alive connections
     allow_reuse_address = True
+    request_queue_size = listen_backlog()
 
     def __init__(
         self,
@@ -70,24 +86,28 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = IDLE_TIMEOUT
     server_version = "praxis-exporters"
     sys_version = ""
+    _headers_buffer: list[bytes]
 
     def setup(self) -> None:
+        raw: socket.socket = self.request
+        # headers and body go out in one write anyway; without Nagle's delay a keep-alive
+        # response never waits 40 ms for the client's delayed ACK
+        if raw.family in (socket.AF_INET, socket.AF_INET6):
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         security = self.server.security
         security.refresh()
         ctx = security.ssl_context
         if ctx is not None:
-            raw: socket.socket = self.request
             raw.settimeout(HANDSHAKE_TIMEOUT)
             try:
-                head = raw.recv(4, socket.MSG_PEEK)
+                first = raw.recv(1, socket.MSG_PEEK)
             except OSError:
-                head = b""
-            if head.upper() in _HTTP_METHODS:
-                raw.sendall(
-                    b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\n"
-                    b"Connection: close\r\n\r\n"
-                    b"Client sent an HTTP request to an HTTPS server.\n"
-                )
+                first = b""
+            if not first:
+                raise ConnectionAbortedError("closed before the TLS handshake")
+            if first != _TLS_HANDSHAKE:
+                # not a TLS record, however it is split into packets: plain HTTP
+                _refuse_plain(raw)
                 raise ConnectionAbortedError("plain HTTP on a TLS port")
             try:
                 self.request = ctx.wrap_socket(raw, server_side=True)
@@ -112,6 +132,55 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("http " + (format % args), extra=fields(client=self.client_address[0]))
 
+    # -- reading a request -----------------------------------------------------------------
+
+    def handle_one_request(self) -> None:
+        """One request, read within the bounds of `exporters.core.httpio`."""
+        self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
+        self._length = 0
+        try:
+            head = read_head(self.rfile, self.connection, IDLE_TIMEOUT)
+        except RequestError as exc:
+            self._refuse(exc)
+            return
+        if head is None:
+            self.close_connection = True
+            return
+        line_end = head.find(b"\n") + 1
+        self.raw_requestline = head[:line_end]
+        if len(self.raw_requestline.split()) == 2:
+            self.requestline = self.raw_requestline.decode("latin-1").rstrip()
+            self._refuse(RequestError(400, "HTTP/0.9 requests are not supported"))
+            return
+        socket_file = self.rfile
+        self.rfile = io.BytesIO(head[line_end:])  # parse_request reads the headers from it
+        try:
+            ok = self.parse_request()
+        finally:
+            self.rfile = socket_file
+        if not ok:
+            self.close_connection = True
+            return
+        if not hasattr(self, f"do_{self.command}"):
+            self._refuse(RequestError(501, f"unsupported method {self.command[:20]!r}"))
+            return
+        try:
+            if self.headers.get("Transfer-Encoding") is not None:
+                raise RequestError(411, "send the body with a Content-Length")
+            length = content_length(self.headers.get_all("Content-Length") or [])
+        except RequestError as exc:
+            self._refuse(exc)
+            return
+        self._length = length or 0
+        getattr(self, f"do_{self.command}")()
+
+    def _refuse(self, error: RequestError) -> None:
+        self.close_connection = True
+        try:
+            self._send("GET", Response.text(error.status, error.message))
+        except OSError:
+            pass
+
     # -- dispatch --------------------------------------------------------------------------
 
     def do_GET(self) -> None:
@@ -131,23 +200,55 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _dispatch(self, method: str) -> None:
         try:
-            response = self._route(method)
+            if not self.server.security.limiter.allow():
+                response = Response.text(429, "Too Many Requests")
+            else:
+                response = self._route(method, self._read_whole_body())
+        except RequestError as exc:
+            response = Response.text(exc.status, exc.message)
         except Exception as exc:  # never let a handler kill the connection thread silently
             log.error(
                 "request failed",
                 extra=fields(path=self.path.split("?")[0], err=f"{type(exc).__name__}: {exc}"),
             )
             response = Response.text(500, "internal error; see the exporter's log")
+        if response.status >= 400:
+            self.close_connection = True  # nothing after an error is trusted on this stream
         self._send(method, response)
 
-    def _route(self, method: str) -> Response:
+    def _extra_route(self) -> Route | None:
+        path = urlsplit(self.path).path
+        return next((r for r in self.server.routes if path.startswith(r.prefix)), None)
+
+    def _read_whole_body(self) -> bytes:
+        """The body, read before anything is done with the request: complete within
+        `BODY_TIMEOUT` (else 400) and within the endpoint's limit (else 413, unread).
+        A body an endpoint does not use is read and dropped too, so that it is never
+        parsed as the next request on a kept-alive connection."""
+        if self._length == 0:
+            return b""
+        extra = self._extra_route()
+        limit = extra.max_body if extra is not None else DRAIN_LIMIT
+        if self._length > limit:
+            raise RequestError(413, f"body larger than {limit} bytes")
+        return read_body(self.rfile, self.connection, self._length)
+
+    def _route(self, method: str, body: bytes) -> Response:
         url = urlsplit(self.path)
         path = url.path
         headers = {k.lower(): v for k, v in self.headers.items()}
         query = parse_qs(url.query, keep_blank_values=True)
-        extra = next((r for r in self.server.routes if path.startswith(r.prefix)), None)
+        extra = self._extra_route()
         needs_auth = extra is None or not extra.own_auth
-        if needs_auth and not self.server.security.auth.check_header(headers.get("authorization")):
+        try:
+            allowed = not needs_auth or self.server.security.auth.check_header(
+                headers.get("authorization")
+            )
+        except AuthBusy:
+            resp = Response.text(429, "too many authentication attempts at once; retry later")
+            resp.headers["Retry-After"] = "1"
+            return resp
+        if not allowed:
             resp = Response.text(401, "Unauthorized")
             resp.headers["WWW-Authenticate"] = 'Basic realm="praxis-exporters"'
             return resp
@@ -155,9 +256,6 @@ class _Handler(BaseHTTPRequestHandler):
         if extra is not None:
             if method != extra.method:
                 return _method_not_allowed(extra.method)
-            body, error = self._read_body(extra.max_body)
-            if error is not None:
-                return error
             request = Request(method, path, query, headers, body, self.client_address[0])
             return extra.handler(request, runtime)
         if method not in ("GET", "HEAD", "POST"):
@@ -178,26 +276,6 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/":
             return self._landing(runtime)
         return Response.text(404, "Not Found")
-
-    def _read_body(self, limit: int) -> tuple[bytes, Response | None]:
-        length_header = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-            return b"", Response.text(411, "send the body with a Content-Length")
-        if not length_header:
-            return b"", None
-        try:
-            length = int(length_header)
-        except ValueError:
-            self.close_connection = True
-            return b"", Response.text(400, "invalid Content-Length")
-        if length < 0:
-            self.close_connection = True
-            return b"", Response.text(400, "invalid Content-Length")
-        if length > limit:
-            self.close_connection = True
-            return b"", Response.text(413, f"body larger than {limit} bytes")
-        return self.rfile.read(length), None
 
     # -- built-in endpoints ----------------------------------------------------------------
 
@@ -256,6 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- output ----------------------------------------------------------------------------
 
     def _send(self, method: str, response: Response) -> None:
+        """Status line, headers and body in one write (see `setup` on Nagle)."""
         body = response.body
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -266,9 +345,28 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         if self.close_connection:
             self.send_header("Connection", "close")
-        self.end_headers()
-        if method != "HEAD":
-            self.wfile.write(body)
+        self._headers_buffer.append(b"\r\n")
+        data = b"".join(self._headers_buffer)
+        self._headers_buffer = []
+        self.wfile.write(data + body if method != "HEAD" else data)
+
+
+def _refuse_plain(raw: socket.socket) -> None:
+    """Tell a plain-HTTP client on the TLS port what is wrong, as the Go exporters do; read
+    a little of what it sent so that closing does not reset the answer away."""
+    try:
+        raw.sendall(
+            b"HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\n"
+            b"Connection: close\r\n\r\n"
+            b"Client sent an HTTP request to an HTTPS server.\n"
+        )
+        raw.shutdown(socket.SHUT_WR)
+        raw.settimeout(1.0)
+        for _ in range(16):
+            if not raw.recv(4096):
+                break
+    except OSError:
+        pass
 
 
 def _method_not_allowed(allowed: str) -> Response:

@@ -11,7 +11,7 @@ import re
 import ssl
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from exporters.core.config import ConfigError, format_validation_error, parse_yaml
+from exporters.core.durations import Duration
 from exporters.core.files import check_regular, read_text_bounded
 
 CLIENT_AUTH_TYPES = (
@@ -158,6 +159,10 @@ class TLSServerConfig(_Strict):
         return self
 
 
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_VALUE = re.compile(r"^[\t\x20-\x7e\x80-\xff]*$")
+
+
 class HTTPServerConfig(_Strict):
     http2: bool = True
     headers: dict[str, str] = {}
@@ -165,6 +170,12 @@ class HTTPServerConfig(_Strict):
     @field_validator("headers")
     @classmethod
     def _headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, text in value.items():
+            if not _HEADER_NAME.match(name):
+                raise ValueError(f"header name {name[:40]!r} is not a valid HTTP token")
+            if not _HEADER_VALUE.match(text):
+                # CR/LF would split the response (header injection)
+                raise ValueError(f"header {name}: the value holds control characters (CR, LF)")
         reserved = {
             "authorization",
             "www-authenticate",
@@ -180,11 +191,28 @@ class HTTPServerConfig(_Strict):
         return value
 
 
+class RateLimitConfig(_Strict):
+    """Token bucket over all requests (exporter-toolkit's `rate_limit`)."""
+
+    interval: Duration = 0.0
+    burst: int = 0
+
+    @model_validator(mode="after")
+    def _usable(self) -> RateLimitConfig:
+        if self.burst < 0:
+            raise ValueError("burst must not be negative")
+        if self.interval > 0 and self.burst < 1:
+            raise ValueError(
+                "burst must be at least 1 when interval is set (else every request is refused)"
+            )
+        return self
+
+
 class WebConfig(_Strict):
     tls_server_config: TLSServerConfig | None = None
     http_server_config: HTTPServerConfig = HTTPServerConfig()
     basic_auth_users: dict[str, BcryptHash] = {}
-    rate_limit: dict[str, Any] | None = None
+    rate_limit: RateLimitConfig = RateLimitConfig()
 
 
 def load_web_config(path: str) -> WebConfig:

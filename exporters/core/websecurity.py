@@ -20,6 +20,7 @@ from exporters.core.catalogue import core_metrics
 from exporters.core.config import ConfigError
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
+from exporters.core.ratelimit import TokenBucket
 from exporters.core.webconfig import WebConfig, build_ssl_context, files_of, load_web_config
 
 log = logging.getLogger("exporters.core.websecurity")
@@ -37,6 +38,7 @@ class WebSecurity:
         self.config = WebConfig()
         self.ssl_context: ssl.SSLContext | None = None
         self.auth = BasicAuth({})
+        self.limiter = TokenBucket()
         self.last_reload_ok = True
         self.last_reload_success_time = time.time()
         self.reload_failures = 0
@@ -58,6 +60,7 @@ class WebSecurity:
         tls = config.tls_server_config
         self.ssl_context = build_ssl_context(tls, self.path or "") if tls else None
         self.auth = BasicAuth(config.basic_auth_users)
+        self.limiter = TokenBucket(config.rate_limit.interval, config.rate_limit.burst)
         self.config = config
         self._stamp = self._stamps(config)
 
