@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from devkit.apcupsd import Apcupsd
 from devkit.nut import DEV_DIR, NutServer, available
 from devkit.ports import free_port
 from devkit.snmpsim import SnmpSim, V3User, install_recordings
@@ -109,3 +110,26 @@ def nut(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NutServer]:
         yield server
     finally:
         server.stop()
+
+
+APCUPSD_FEED = "apcupsd-feed"
+"""Community of the APC recording copy that apcupsd reads (tests may flip it to battery)."""
+
+
+@pytest.fixture(scope="session")
+def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Apcupsd, SnmpSim]]:
+    """The real apcupsd (UPSTYPE snmp) reading an APC Smart-UPS recording from snmpsim."""
+    work = tmp_path_factory.mktemp("apcupsd")
+    data = work / "data"
+    install_recordings([], data)
+    feed = (RECORDINGS / "apc-smartups.snmprec").read_text()
+    (data / f"{APCUPSD_FEED}.snmprec").write_text(feed)
+    sim = SnmpSim(data, work, name="snmpsim-apcupsd")
+    try:
+        apc = Apcupsd(work / "daemon", sim.address, APCUPSD_FEED)
+        try:
+            yield apc, sim
+        finally:
+            apc.stop()
+    finally:
+        sim.stop()

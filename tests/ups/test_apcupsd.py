@@ -7,40 +7,22 @@ import logging
 import socket
 import struct
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from devkit.apcupsd import Apcupsd, apcaccess
 from devkit.ports import free_port
-from devkit.snmpsim import SnmpSim, install_recordings
+from devkit.snmpsim import SnmpSim
 from exporters.core.deadline import Deadline
 from exporters.core.metrics import MetricSink
 from exporters.ups.nisclient import parse_status, status_lines
-from tests.ups.conftest import RECORDINGS, Scraper
+from tests.ups.conftest import APCUPSD_FEED as COMMUNITY
+from tests.ups.conftest import Scraper
 from tests.ups.peers import Scripted, endless, read_request
 
 pytestmark = pytest.mark.integration
-COMMUNITY = "apcupsd-feed"
 OUTPUT_STATUS = "1.3.6.1.4.1.318.1.1.1.4.1.1.0"  # writable in the recording
-
-
-@pytest.fixture(scope="module")
-def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Apcupsd, SnmpSim]]:
-    work = tmp_path_factory.mktemp("apcupsd")
-    data = work / "data"
-    install_recordings([], data)
-    (data / f"{COMMUNITY}.snmprec").write_text((RECORDINGS / "apc-smartups.snmprec").read_text())
-    sim = SnmpSim(data, work, name="snmpsim-apcupsd")
-    try:
-        apc = Apcupsd(work / "daemon", sim.address, COMMUNITY)
-        try:
-            yield apc, sim
-        finally:
-            apc.stop()
-    finally:
-        sim.stop()
 
 
 def config(address: str, timeout: str = "5s") -> str:
