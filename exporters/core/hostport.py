@@ -4,8 +4,9 @@ Accepted: `host:port`, `[v6]:port`, and, where the caller has a default port, al
 `[v6]` and a bare IPv6 address (`fe80::1`). A bare IPv6 address never carries a port:
 `fe80::1:443` is an address, so a port needs the brackets (`[fe80::1]:443`). Host names are
 ASCII letters, digits, `.`, `-` and `_` (what DNS, NetBIOS and hosts files use); ports are
-1-65535. Errors say what is wrong and how to write it, never the value (config errors do
-not echo input).
+1-65535. `--web.listen-address` follows the same rules, plus `:port` (every interface) and
+port 0 (a free port), as in the Go exporters. Errors say what is wrong and how to write
+it, never the value (config errors do not echo input).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ def host_port(address: str, default_port: int | None = None) -> tuple[str, int]:
 
     Raises ValueError with a message safe to show.
     """
+    return _split(address, default_port, lowest=1)
+
+
+def _split(address: str, default_port: int | None, lowest: int) -> tuple[str, int]:
     if not address:
         raise ValueError(f"address is empty; write {_EXAMPLE}")
     if any(c.isspace() for c in address):
@@ -35,7 +40,7 @@ def host_port(address: str, default_port: int | None = None) -> tuple[str, int]:
             return inside, _default(default_port)
         if not rest.startswith(":"):
             raise ValueError("after `[IPv6]` only `:port` may follow")
-        return inside, _port(rest[1:])
+        return inside, _port(rest[1:], lowest)
     if address.count(":") > 1:
         _check_ipv6(address, bare=True)
         if default_port is None:
@@ -43,7 +48,15 @@ def host_port(address: str, default_port: int | None = None) -> tuple[str, int]:
         return address, default_port
     host, sep, port = address.partition(":")
     _check_host(host)
-    return (host, _port(port)) if sep else (host, _default(default_port))
+    return (host, _port(port, lowest)) if sep else (host, _default(default_port))
+
+
+def listen_address(listen: str) -> tuple[str, int]:
+    """`--web.listen-address` (as the Go exporters take it): `host:port`, `[v6]:port`, or
+    `:port` for every interface (host ""); port 0 asks the kernel for a free one."""
+    if listen.startswith(":") and not listen.startswith("::"):
+        return "", _port(listen[1:], lowest=0)
+    return _split(listen, None, lowest=0)
 
 
 def check_host_port(value: str, port_required: bool = False) -> str:
@@ -58,9 +71,9 @@ def _default(default_port: int | None) -> int:
     return default_port
 
 
-def _port(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError("port must be a number, 1-65535")
+def _port(text: str, lowest: int = 1) -> int:
+    if not text.isascii() or not text.isdigit() or not lowest <= int(text) < 65536:
+        raise ValueError(f"port must be a number, {lowest}-65535")
     return int(text)
 
 

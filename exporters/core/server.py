@@ -23,6 +23,7 @@ from prometheus_client.exposition import choose_encoder
 
 from exporters import __version__
 from exporters.core.auth import AuthBusy
+from exporters.core.hostport import listen_address
 from exporters.core.http import Request, Response, Route
 from exporters.core.httpio import RequestError, content_length, read_body, read_head
 from exporters.core.logsetup import fields
@@ -405,10 +406,11 @@ def build_server(
 
 
 def split_listen_address(listen: str) -> tuple[str, int]:
-    host, sep, port_text = listen.rpartition(":")
-    if not sep or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
-        raise ValueError(f"invalid --web.listen-address {listen!r}; use host:port or :port")
-    return host.strip("[]"), int(port_text)
+    """`--web.listen-address` -> (host, port) by the one parser (`core.hostport`)."""
+    try:
+        return listen_address(listen)
+    except ValueError as exc:
+        raise ValueError(f"invalid --web.listen-address {listen!r}: {exc}") from None
 
 
 __all__ = ["ExporterHTTPServer", "MetricSink", "WebSecurity", "build_server"]

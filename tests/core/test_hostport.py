@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from exporters.core.hostport import check_host_port, host_port
+from exporters.core.hostport import check_host_port, host_port, listen_address
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,35 @@ def test_refused(address: str, default: int | None, message: str) -> None:
     shown = re.sub(r"\(e\.g\. .*?\)|\[fe80::1\]:443", "", str(err.value))  # the examples
     if address.strip():
         assert address.strip() not in shown  # the message never echoes the value
+
+
+@pytest.mark.parametrize(
+    ("listen", "expected"),
+    [
+        (":10615", ("", 10615)),
+        (":0", ("", 0)),
+        ("127.0.0.1:0", ("127.0.0.1", 0)),
+        ("localhost:10615", ("localhost", 10615)),
+        ("[::]:10615", ("::", 10615)),
+        ("[::1]:0", ("::1", 0)),
+    ],
+)
+def test_listen_address(listen: str, expected: tuple[str, int]) -> None:
+    assert listen_address(listen) == expected
+
+
+@pytest.mark.parametrize(
+    ("listen", "message"),
+    [
+        ("10615", "needs a port"),
+        (":65536", "0-65535"),
+        (":", "0-65535"),
+        ("::10615", "neither host:port nor an IPv6 address"),
+        ("::1", "brackets"),
+        ("0.0.0.0", "needs a port"),
+        ("[::]", "needs a port"),
+    ],
+)
+def test_listen_address_refused(listen: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        listen_address(listen)
