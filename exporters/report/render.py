@@ -28,7 +28,7 @@ th, td { text-align: left; vertical-align: top; padding: 1.2mm 1.5mm;
 th { background: #eef3f8; font-weight: bold; font-size: 8.5pt; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; }
-td.light, table.incidents td.num { white-space: nowrap; }
+td.light { white-space: nowrap; }
 table.incidents td { overflow-wrap: normal; word-break: normal; }
 table.incidents td.alert { overflow-wrap: anywhere; }
 .dot { display: inline-block; width: 3.2mm; height: 3.2mm; border-radius: 50%;
@@ -225,8 +225,8 @@ def _availability(t: Texts, r: Report, hours_text: str) -> str:
         )
         body = "".join(_incident_rows(t, i + 1, inc) for i, inc in enumerate(r.incidents))
         out.append(
-            "<table class='incidents'><colgroup><col style='width:33%'><col style='width:12.5%'>"
-            "<col style='width:12.5%'><col style='width:16%'><col style='width:10%'><col>"
+            "<table class='incidents'><colgroup><col style='width:30%'><col style='width:14%'>"
+            "<col style='width:14%'><col style='width:15%'><col style='width:10%'><col>"
             "</colgroup>"
             f"<tr><th>{_e(t('col_alert'))}</th><th>{_e(t('col_start'))}</th>"
             f"<th>{_e(t('col_end'))}</th><th class='num'>{_e(t('col_duration'))}</th>"
