@@ -298,6 +298,9 @@ class FirewallApiServer(ThreadingHTTPServer):
         if ssl_context is not None:
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (deadline) is expected here: no traceback on stderr."""
+
     @property
     def url(self) -> str:
         return f"https://127.0.0.1:{self.server_address[1]}"
