@@ -16,6 +16,8 @@ PACKAGES=(
   unixodbc tdsodbc
   openssl ca-certificates procps iproute2
   tzdata
+  # the Firebird 3.0/4.0/5.0 engines of the firebird-embedded wheels (devkit/fbembedded.py)
+  libtommath1 libncurses5
   # praxis-report: headless Chromium renders the PDF (and the tests' PNGs); poppler-utils
   # (pdfinfo, pdftotext) checks them; DejaVu is the report's font
   chromium poppler-utils fonts-dejavu-core

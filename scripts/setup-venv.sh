@@ -8,4 +8,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[all,test]"
+# Firebird 3.0, 4.0 and 5.0 engines (firebird-embedded wheels), each in its own directory
+.venv/bin/python -m devkit.fbembedded >/dev/null
 echo "setup-venv: .venv ready ($(.venv/bin/python --version))"

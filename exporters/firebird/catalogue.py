@@ -13,6 +13,14 @@ INFO = info(
     "ods",
     "database",
 )
+DRIVER_INFO = info(
+    "firebird_driver_info",
+    "Python driver the exporter uses for this target (firebird-driver for Firebird 3-5, fdb"
+    " for 2.5), its version and the libfbclient version it loaded (value 1).",
+    "driver",
+    "driver_version",
+    "client_version",
+)
 SEES_ALL = gauge(
     "firebird_monitoring_sees_all_attachments",
     "1 if the exporter's user sees every attachment in MON$ (SYSDBA, owner or RDB$ADMIN);"
@@ -28,6 +36,11 @@ READ_ONLY = gauge("firebird_read_only", "1 if the database is read-only.")
 SWEEP_INTERVAL = gauge(
     "firebird_sweep_interval",
     "Automatic sweep threshold in transactions (0 = automatic sweep off).",
+)
+SWEEP_BACKLOG = gauge(
+    "firebird_sweep_backlog_transactions",
+    "Oldest snapshot minus oldest interesting transaction (OST - OIT, header): the gap an"
+    " automatic sweep starts at once it exceeds the sweep interval.",
 )
 NEXT_TX = gauge("firebird_next_transaction", "Id of the next transaction (header).")
 OLDEST_TX = gauge("firebird_oldest_transaction", "Oldest interesting transaction (OIT, header).")
@@ -128,6 +141,7 @@ CATALOGUE = Catalogue(
     "firebird",
     [
         INFO,
+        DRIVER_INFO,
         SEES_ALL,
         SIZE,
         PAGES,
@@ -136,6 +150,7 @@ CATALOGUE = Catalogue(
         FORCED_WRITES,
         READ_ONLY,
         SWEEP_INTERVAL,
+        SWEEP_BACKLOG,
         NEXT_TX,
         OLDEST_TX,
         OLDEST_ACTIVE,

@@ -3,7 +3,8 @@
 Per scrape: database info (header, no MON$ needed), then one short read-only read-committed
 transaction with a probe query and, unless the last snapshot is younger than
 `monitoring_min_interval`, the aggregated MON$ queries. The transaction is committed before
-the scrape returns; the connection is kept and rebuilt when anything fails.
+the scrape returns; the connection is kept and rebuilt when anything fails. Every database
+call after the connect is cancelled when the scrape deadline passes (`drivers.bounded`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class FirebirdCollector:
 
     def __init__(self, config: FirebirdConfig) -> None:
         self.config = config
+        fbroot.set_client_library(config.client_library)
         self.connect_timeout = fbroot.ensure_connect_timeout(config.connect_timeout)
         self._states: dict[str, _TargetState] = {}
         self._states_lock = threading.Lock()
@@ -58,7 +60,7 @@ class FirebirdCollector:
         if not state.lock.acquire(timeout=deadline.remaining()):
             raise TimeoutError("the previous scrape of this database is still running")
         try:
-            self._collect(name, target, state, sink)
+            self._collect(name, target, state, deadline, sink)
         except BaseException:
             self._drop(state)
             raise
@@ -66,7 +68,12 @@ class FirebirdCollector:
             state.lock.release()
 
     def _collect(
-        self, name: str, target: FirebirdTarget, state: _TargetState, sink: MetricSink
+        self,
+        name: str,
+        target: FirebirdTarget,
+        state: _TargetState,
+        deadline: Deadline,
+        sink: MetricSink,
     ) -> None:
         if state.session is None:
             started = time.monotonic()
@@ -81,12 +88,12 @@ class FirebirdCollector:
             )
             state.connect_seconds = time.monotonic() - started
         session = state.session
-        header = hdr.parse_header(session.database_info(hdr.REQUEST))
+        header = hdr.parse_header(session.database_info(hdr.REQUEST, deadline))
         now = time.monotonic()
         refresh = (
             state.activity is None or now - state.activity_at >= target.monitoring_min_interval
         )
-        with session.read_transaction() as query:
+        with session.read_transaction(deadline) as query:
             started = time.monotonic()
             identity = mon.parse_identity(query(mon.PROBE_SQL)[0])
             query_seconds = time.monotonic() - started
@@ -105,6 +112,7 @@ class FirebirdCollector:
                 "with role RDB$ADMIN for all)",
                 extra=fields(target=name),
             )
+        series.driver(sink, session.driver, session.driver_version, session.client_version)
         series.identity(sink, identity, header, target.dsn, session.server_version)
         series.header(sink, header)
         assert state.activity is not None

@@ -18,7 +18,8 @@ class FirebirdTarget(TargetBase):
     password: SecretStr
     role: str | None = None
     """E.g. `RDB$ADMIN`: needed on Firebird 3+ to see other users' attachments in MON$."""
-    driver: Literal["fdb", "firebird-driver"] = "fdb"
+    driver: Literal["firebird-driver", "fdb"] = "firebird-driver"
+    """firebird-driver for Firebird 3-5; fdb (legacy) for Firebird 2.5 servers and clients."""
     log_file: str | None = None
     """firebird.log of this server, when the exporter runs on the database server."""
     monitoring_min_interval: Duration = 0.0
@@ -48,6 +49,10 @@ class FirebirdConfig(ExporterConfig[FirebirdTarget]):
     connect_timeout: Duration = 5.0
     """Written as `ConnectionTimeout` (whole seconds, at least 1) into the firebird.conf the
     exporter gives libfbclient at start; a reload does not change it."""
+    client_library: str | None = None
+    """Path of the libfbclient (fbclient.dll) to load instead of the system's; process-wide,
+    read at the first connect (a reload does not change it)."""
+    path_fields: ClassVar[tuple[str, ...]] = ("client_library",)
 
     @field_validator("connect_timeout")
     @classmethod

@@ -1,4 +1,6 @@
-"""Bound libfbclient's connect: fdb has no connect timeout and a black-holed port hangs.
+"""Process-wide client settings: the connect timeout and which libfbclient to load.
+
+fdb has no connect timeout and a black-holed port hangs.
 
 libfbclient reads `ConnectionTimeout` from the firebird.conf in the directory named by the
 `FIREBIRD` environment variable, once, when it is loaded. The exporter therefore builds such
@@ -18,6 +20,19 @@ from pathlib import Path
 
 _lock = threading.Lock()
 _configured: int | None = None
+_library: str | None = None
+
+
+def set_client_library(path: str | None) -> None:
+    """The libfbclient both drivers load (None: the system's); only the first load counts."""
+    global _library
+    with _lock:
+        if _library is None:
+            _library = path
+
+
+def client_library() -> str | None:
+    return _library
 
 
 def client_conf(existing: str, timeout_seconds: int) -> str:

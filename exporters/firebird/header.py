@@ -68,6 +68,15 @@ class Header:
         return f"{self.ods_major}.{self.ods_minor}"
 
     @property
+    def sweep_backlog(self) -> int:
+        """OST - OIT: what an automatic sweep triggers on once it exceeds the sweep interval.
+
+        It grows while a dead (rolled back, killed) or limbo transaction pins the oldest
+        interesting transaction; record versions behind it cannot all be removed.
+        """
+        return max(0, self.oldest_snapshot - self.oldest_transaction)
+
+    @property
     def transaction_id_limit(self) -> int:
         return 2**48 - 1 if self.ods_major >= ODS_48BIT_TRANSACTIONS else 2**31 - 1
 

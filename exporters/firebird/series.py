@@ -22,6 +22,13 @@ def database_of(dsn: str) -> str:
     return rest
 
 
+def driver(sink: MetricSink, name: str, version: str, client_version: str) -> None:
+    sink.put_info(
+        c.DRIVER_INFO,
+        {"driver": name, "driver_version": version, "client_version": client_version},
+    )
+
+
 def identity(
     sink: MetricSink, who: Identity, header: Header, dsn: str, server_version: str
 ) -> None:
@@ -46,6 +53,7 @@ def header(sink: MetricSink, head: Header) -> None:
     put(c.FORCED_WRITES, head.forced_writes)
     put(c.READ_ONLY, head.read_only)
     put(c.SWEEP_INTERVAL, head.sweep_interval)
+    put(c.SWEEP_BACKLOG, head.sweep_backlog)
     put(c.NEXT_TX, head.next_transaction)
     put(c.OLDEST_TX, head.oldest_transaction)
     put(c.OLDEST_ACTIVE, head.oldest_active)

@@ -44,6 +44,7 @@ def test_golden_firebird_3() -> None:
     head = hdr.parse_header(HEADER)
     who = mon.parse_identity(("3.0.11", "SYSDBA", "NONE", "SYSDBA"))
     activity = mon.parse_activity(DATABASE_ROW, [(0, 3), (1, 1)], [(0, 9), (1, 1)])
+    series.driver(sink, "firebird-driver", "2.1.0", "3.0")
     series.identity(sink, who, head, "127.0.0.1/3050:/srv/praxis.fdb", "LI-V3.0.11.33703")
     series.header(sink, head)
     series.activity(sink, activity, 0.0)

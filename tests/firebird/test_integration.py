@@ -11,9 +11,11 @@ import fdb
 import pytest
 
 from devkit import firebird as fb
+from exporters.core import Deadline
 from exporters.core.metrics import MetricSink
 from exporters.core.scrape import ScrapeRunner
 from exporters.firebird import drivers
+from exporters.firebird import header as hdr
 from exporters.firebird import monitoring as mon
 from exporters.firebird.collector import FirebirdCollector
 from exporters.firebird.config import FirebirdConfig
@@ -76,6 +78,11 @@ def test_metrics_of_a_real_database(
     assert info["ods"].startswith("12.") and info["version"].startswith("3.0")
     assert info["database"] == str(fb_db.path)
     assert sink.sample_value("firebird_transaction_id_limit") == 2**48 - 1
+    assert num(sink, "firebird_sweep_backlog_transactions") == num(
+        sink, "firebird_oldest_snapshot_transaction"
+    ) - num(sink, "firebird_oldest_transaction")
+    driver = sink.samples("firebird_driver_info")[0].labels
+    assert driver["driver"] == "firebird-driver" and driver["client_version"] == "3.0"
     assert (sink.sample_value("firebird_pages_total", {"operation": "fetch"}) or 0) > 0
     assert num(sink, "firebird_statements", state="idle") >= 1  # the client's statement
     text = "\n".join(str(s) for f in sink.families() for s in f.samples) + caplog.text
@@ -127,7 +134,7 @@ def test_exporter_holds_no_transaction_and_never_the_oldest_active(
     # the exporter's kind of transaction is pre-committed: held open, it does not pin the OAT
     session = drivers.FdbSession(fb_db.dsn, limited_user, LIMITED_PASSWORD, None)
     try:
-        with session.read_transaction() as query:
+        with session.read_transaction(Deadline.after(30)) as query:
             mine, read_only, isolation = query(
                 "select mon$transaction_id, mon$read_only, mon$isolation_mode"
                 " from mon$transactions where mon$transaction_id = current_transaction"
@@ -256,8 +263,8 @@ def test_firebird_driver_gives_the_same_figures(fb_db: Database, runner_for: Run
     pytest.importorskip("firebird.driver")
     runner = runner_for(
         config_for(
-            target_yaml("fdb", fb_db.dsn, fb_db.server.password)
-            + target_yaml("fd", fb_db.dsn, fb_db.server.password, driver="firebird-driver")
+            target_yaml("fdb", fb_db.dsn, fb_db.server.password, driver="fdb")
+            + target_yaml("fd", fb_db.dsn, fb_db.server.password)
         )
     )
     sink = runner.scrape(["fdb", "fd"])
@@ -273,13 +280,42 @@ def test_firebird_driver_gives_the_same_figures(fb_db: Database, runner_for: Run
         ), name
     fd_info = sink.samples("firebird_info")
     assert all("\n" not in s.labels["server_version"] for s in fd_info)
+    drivers_used = {s.labels["target"]: s.labels for s in sink.samples("firebird_driver_info")}
+    assert drivers_used["fd"]["driver"] == "firebird-driver"  # the default
+    assert drivers_used["fdb"]["driver"] == "fdb"
+    assert drivers_used["fdb"]["driver_version"].startswith("2.")
+    assert {d["client_version"] for d in drivers_used.values()} == {"3.0"}  # Debian's libfbclient
+
+
+SLOW_SQL = "select count(*) from rdb$fields a, rdb$fields b, rdb$fields c, rdb$fields d"
+"""Hundreds of millions of rows: minutes of work, far past any deadline here."""
+
+
+@pytest.mark.parametrize("driver", ["fdb", "firebird-driver"])
+def test_a_statement_past_the_deadline_is_cancelled(fb_db: Database, driver: str) -> None:
+    """The deadline reaches into the server: fb_cancel_operation ends the running statement."""
+    server = fb_db.server
+    session = drivers.open_session(driver, fb_db.dsn, server.user, server.password, None, 5)
+    try:
+        with (
+            pytest.raises(drivers.DeadlineCancelled, match="cancelled"),
+            session.read_transaction(Deadline.after(0.5)) as query,
+        ):
+            query(SLOW_SQL)
+        # the connection survives the cancel (the collector rebuilds it anyway)
+        with session.read_transaction(Deadline.after(30)) as query:
+            assert query("select 1 from rdb$database") == [(1,)]
+        with pytest.raises(drivers.DeadlineCancelled, match="before"):
+            session.database_info([hdr.PAGE_SIZE], Deadline.after(0))
+    finally:
+        session.close()
 
 
 def test_privilege_check_on_firebird_3_fails_softly(fb_db: Database, limited_user: str) -> None:
     """RDB$SYSTEM_PRIVILEGE is Firebird 4+; on 3 the check says no and the scrape goes on."""
     session = drivers.FdbSession(fb_db.dsn, limited_user, LIMITED_PASSWORD, None)
     try:
-        with session.read_transaction() as query:
+        with session.read_transaction(Deadline.after(30)) as query:
             identity = mon.parse_identity(query(mon.PROBE_SQL)[0])
             checked = FirebirdCollector._with_privilege("db", query, identity)
             assert checked.monitor_any_attachment is False

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from exporters.core import Deadline
 from exporters.core.config import ConfigError, parse_config
 from exporters.core.metrics import MetricSink
-from exporters.firebird import fbroot, logscan, series
+from exporters.firebird import drivers, fbroot, logscan, series
 from exporters.firebird import header as hdr
 from exporters.firebird import monitoring as mon
 from exporters.firebird.catalogue import CATALOGUE
@@ -132,13 +133,15 @@ def test_client_conf_replaces_connection_timeout() -> None:
 def test_config_secrets_and_errors(tmp_path: Path) -> None:
     (tmp_path / "pw").write_text("s3cret\n")
     config = parse_config(
+        "client_library: lib/libfbclient.so.2\n"
         "targets:\n  db:\n    dsn: h:/x.fdb\n    password_file: pw\n    log_file: fb.log\n",
         FirebirdConfig,
         base_dir=tmp_path,
     )
     target = config.targets["db"]
     assert target.password.get_secret_value() == "s3cret"
-    assert target.driver == "fdb"
+    assert target.driver == "firebird-driver"  # the default for Firebird 3+
+    assert config.client_library == str(tmp_path / "lib" / "libfbclient.so.2")
     assert target.log_file == str(tmp_path / "fb.log")
     with pytest.raises(ConfigError) as exc:
         parse_config(
@@ -187,3 +190,24 @@ def test_follower_reads_incrementally_and_survives_rotation(tmp_path: Path) -> N
     assert follower.poll()["corruption"] == 2
     assert follower.readable is False
     follower.close()
+
+
+def test_sweep_backlog_is_ost_minus_oit() -> None:
+    header = hdr.parse_header({**INFO, hdr.OLDEST_TRANSACTION: 10, hdr.OLDEST_SNAPSHOT: 95})
+    assert header.sweep_backlog == 85
+    sink = MetricSink({"target": "t"}, CATALOGUE)
+    series.header(sink, header)
+    assert sink.sample_value("firebird_sweep_backlog_transactions") == 85
+    # a header read while the OIT moved past a stale OST never reports a negative backlog
+    moved = hdr.parse_header({**INFO, hdr.OLDEST_TRANSACTION: 100, hdr.OLDEST_SNAPSHOT: 95})
+    assert moved.sweep_backlog == 0
+
+
+def test_a_call_after_the_deadline_is_not_started() -> None:
+    cancelled: list[bool] = []
+    with (
+        pytest.raises(drivers.DeadlineCancelled, match="before the database call"),
+        drivers.bounded(Deadline.after(0), lambda: cancelled.append(True)),
+    ):
+        raise AssertionError("must not run")
+    assert cancelled == []
