@@ -1,1 +1,2 @@
-"""UPS exporter: vendor-neutral metrics from RFC 1628, APC PowerNet and Eaton XUPS over SNMP."""
+"""UPS exporter: vendor-neutral metrics from SNMP cards (RFC 1628, APC PowerNet, Eaton XUPS),
+NUT upsd and apcupsd, and the state of the clean-shutdown chain."""

@@ -15,7 +15,10 @@ SPEC = ExporterSpec(
     config_model=UpsConfig,
     collector_factory=UpsCollector,
     catalogue=CATALOGUE,
-    description="UPS exporter: RFC 1628, APC PowerNet and Eaton XUPS over SNMP v1/v2c/v3.",
+    description=(
+        "UPS exporter: RFC 1628, APC PowerNet and Eaton XUPS over SNMP v1/v2c/v3, "
+        "NUT upsd and apcupsd."
+    ),
 )
 main = main_for(SPEC)
 

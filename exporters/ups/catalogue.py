@@ -169,8 +169,8 @@ LAST_SELF_TEST = gauge(
 )
 SHUTDOWN_MARGIN = gauge(
     "ups_shutdown_margin_seconds",
-    "Configured run time the servers on this UPS need for a clean shutdown "
-    "(shutdown_margin); UpsRuntimeBelowShutdownMargin compares against it.",
+    "Configured reserve of run time (shutdown_margin): on top of ups_shutdown_needed_seconds "
+    "where that is set, else itself what the servers need for a clean shutdown.",
     unit="seconds",
 )
 SNMP_PACKETS = gauge(
