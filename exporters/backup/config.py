@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -122,6 +123,19 @@ class PushSettings(ConfigModel):
     state_dir: str = "/var/lib/praxis-backup-exporter"
     """Where pushed results are persisted (one JSON file per target)."""
     path_fields: ClassVar[tuple[str, ...]] = ("state_dir",)
+
+    @field_validator("state_dir")
+    @classmethod
+    def _a_directory(cls, value: str) -> str:
+        """It may not exist yet (created on the first push), but it cannot be a file or lie
+        below one: every push would fail only at run time."""
+        path = Path(value)
+        for candidate in (path, *path.parents):
+            if candidate.exists():
+                if not candidate.is_dir():
+                    raise ValueError(f"{candidate} is not a directory")
+                break
+        return value
 
 
 class BackupConfig(ExporterConfig[AnyTarget]):

@@ -15,6 +15,7 @@ import json
 import logging
 import math
 import os
+import secrets
 import tempfile
 import threading
 import time
@@ -33,6 +34,8 @@ MAX_BODY = 8 * 1024
 MAX_MESSAGE = 500
 _KEYS = {"success", "size_bytes", "duration_seconds", "message", "timestamp"}
 _MAX_FUTURE = 300.0  # a job clock ahead by more than this is rejected
+_MIN_TIMESTAMP = 946684800.0  # 2000-01-01: anything earlier is a unit error or an attack
+_DUMMY_TOKEN = secrets.token_urlsafe(32)  # compared for unknown names: same work, no match
 
 
 class BadPush(ValueError):
@@ -77,11 +80,15 @@ def _number(data: dict[str, Any], key: str) -> float | None:
 def parse_body(body: bytes, now: float) -> dict[str, Any]:
     """Validate a push body; return the normalized fields or raise BadPush."""
     try:
-        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
+        data = json.loads(
+            body.decode("utf-8"), parse_constant=_reject_constant, parse_int=_bounded_int
+        )
     except UnicodeDecodeError:
         raise BadPush("body must be UTF-8 JSON") from None
     except json.JSONDecodeError:
         raise BadPush("body is not valid JSON") from None
+    except RecursionError:
+        raise BadPush("body is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadPush("body must be a JSON object")
     unknown = sorted(set(data) - _KEYS)
@@ -96,6 +103,8 @@ def parse_body(body: bytes, now: float) -> dict[str, Any]:
     timestamp = _number(data, "timestamp")
     if timestamp is not None and timestamp > now + _MAX_FUTURE:
         raise BadPush("timestamp lies in the future")
+    if timestamp is not None and timestamp < _MIN_TIMESTAMP:
+        raise BadPush("timestamp lies before the year 2000 (seconds since 1970 expected)")
     return {
         "success": success,
         "size_bytes": _number(data, "size_bytes"),
@@ -103,6 +112,14 @@ def parse_body(body: bytes, now: float) -> dict[str, Any]:
         "message": message[:MAX_MESSAGE],
         "timestamp": timestamp if timestamp is not None else now,
     }
+
+
+def _bounded_int(text: str) -> int:
+    """JSON integers of at most 20 digits: a 400-digit number is no size or timestamp
+    (and became an OverflowError, i.e. a 500, when converted to float)."""
+    if len(text.lstrip("-")) > 20:
+        raise BadPush("numbers must have at most 20 digits")
+    return int(text)
 
 
 def _reject_constant(name: str) -> Any:
@@ -225,24 +242,33 @@ STATS = PushStats()
 
 
 def handle_push(request: Request, runtime: Any) -> Response:
-    """`POST /push/<target>`: 404 unknown, 401/403 token, 400 body, 200 stored."""
-    response = _handle(request, runtime.config)
+    """`POST /push/<target>`: 401 no token, 403 wrong token or unknown target, 400 body,
+    409 older than the stored result, 200 stored. Every answer is counted, 500s too."""
+    try:
+        response = _handle(request, runtime.config)
+    except Exception as exc:
+        log.error("push failed", extra=fields(err=type(exc).__name__, client=request.client))
+        response = Response.text(500, "internal error; see the exporter's log")
     STATS.count(response.status)
     return response
 
 
 def _handle(request: Request, config: BackupConfig) -> Response:
     name = request.path[len("/push/") :].strip("/")
-    target = config.targets.get(name)
-    if not isinstance(target, PushTarget):
-        return Response.text(404, "no push target of that name is configured")
     header = request.headers.get("authorization")
     if not header or not header.lower().startswith("bearer "):
+        # before looking the name up: without a token, known and unknown names look alike
         resp = Response.text(401, "send Authorization: Bearer <token>")
         resp.headers["WWW-Authenticate"] = 'Bearer realm="praxis-backup-exporter"'
         return resp
-    if not token_matches(header, target.token.get_secret_value()):
-        log.warning("push with wrong token", extra=fields(target=name, client=request.client))
+    target = config.targets.get(name)
+    expected = target.token.get_secret_value() if isinstance(target, PushTarget) else _DUMMY_TOKEN
+    if not token_matches(header, expected) or not isinstance(target, PushTarget):
+        # an unknown name gets the same answer as a wrong token: names cannot be enumerated
+        log.warning(
+            "push with wrong token or to an unknown target",
+            extra=fields(target=name[:64], client=request.client),
+        )
         return Response.text(403, "wrong token for this target")
     now = time.time()
     try:
@@ -255,6 +281,11 @@ def _handle(request: Request, config: BackupConfig) -> Response:
             previous = store.load(name)
         except ValueError:
             previous = None  # a corrupt file (should not happen) is replaced, not kept
+        if previous is not None and push["timestamp"] < previous.last_run:
+            # a replayed or late result must not move the last success back in time
+            return Response.text(
+                409, "bad push: timestamp is older than the last stored result of this target"
+            )
         state = apply(previous, push)
         store.save(name, state)
     log.info(

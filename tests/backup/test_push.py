@@ -91,8 +91,9 @@ def test_bad_pushes_get_4xx_and_change_nothing(
         (url, b'{"success": true}', None, 401),
         (url, b'{"success": true}', "Bearer-less", 403),
         (url, b'{"success": true}', OTHER, 403),  # another target's token
-        (f"{exporter.url}/push/unknown", b'{"success": true}', TOKEN, 404),
-        (f"{exporter.url}/push/nas", b'{"success": true}', TOKEN, 404),  # not a push target
+        # unknown names answer like a wrong token, so names cannot be enumerated (issue 18)
+        (f"{exporter.url}/push/unknown", b'{"success": true}', TOKEN, 403),
+        (f"{exporter.url}/push/nas", b'{"success": true}', TOKEN, 403),  # not a push target
         (url, b"x" * 20_000, TOKEN, 413),
         (url, b"{not json", TOKEN, 400),
         (url, b'{"success": true, "size_bytes": -5}', TOKEN, 400),
@@ -111,7 +112,7 @@ def test_bad_pushes_get_4xx_and_change_nothing(
     log = exporter.log_text()
     assert TOKEN not in log and OTHER not in log
     samples = exporter.metrics()
-    assert value(samples, "backup_push_requests_total", code="403") == 2
+    assert value(samples, "backup_push_requests_total", code="403") == 4
     assert value(samples, "backup_push_requests_total", code="400") == 6
 
 
