@@ -4,7 +4,11 @@
   battery with the `snmpset` line in the story (UpsOnBattery pages at once);
 - `usv-empfang` (APC Smart-UPS at the front desk): asks for a new battery
   (UpsBatteryReplaceNeeded);
-- `usv-technik` (the real Eaton 93E walk, RFC 1628): three phases, healthy.
+- `usv-technik` (the real Eaton 93E walk, RFC 1628): three phases, healthy;
+- `usv-usb` (an APC Back-UPS ES 700 on the practice server's USB port, read by a real NUT:
+  dummy-ups + upsd): the practice server's upsmon is attached as shutdown client, the second
+  server (192.0.2.20) is not -> UpsShutdownClientNotAttached; its upsd shuts down at 2 min
+  run time while the servers need 8 -> UpsShutdownThresholdTooLate.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from demo.context import DemoContext, DemoPart
+from devkit.nut import NutServer, dev_file
 from devkit.ports import free_port
 from devkit.snmpsim import responder_binary
 from simulators.snmp.recordings import write_all
@@ -39,6 +44,10 @@ def start(ctx: DemoContext) -> DemoPart:
         env={"SNMPSIM_ALLOW_ROOT": "true"},
     )
     agent.wait_until(lambda: f"127.0.0.1:{port}" in agent.log_text(), timeout=60, what="listening")
+    nut = NutServer(ctx.workdir / "nut", {"backups": dev_file("apc-back-ups-es-700")})
+    ctx.services.extend(nut.procs)
+    nut.attach_upsmon("backups")  # the practice server's shutdown client
+    ctx.services.extend(nut.upsmons)
     config = ctx.workdir / "ups.yml"
     config.write_text(
         f"""timeout: 5s
@@ -54,6 +63,11 @@ targets:
     address: 127.0.0.1:{port}
     mib: rfc1628
     snmp: {{version: 2c, community: eaton-93e-80}}
+  usv-usb:
+    nut: {{address: "{nut.address}", ups: backups}}
+    shutdown_seconds_needed: 8m
+    shutdown_margin: 2m
+    expected_shutdown_clients: [127.0.0.1, 192.0.2.20]
 """
     )
     switch = f"snmpset -v2c -c apc-smartups 127.0.0.1:{port} {OUTPUT_STATUS} i"
@@ -64,6 +78,13 @@ targets:
             "usv-server: APC Smart-UPS, healthy; usv-technik: Eaton 93E (real walk), healthy",
             "usv-empfang: battery must be replaced -> UpsBatteryReplaceNeeded",
             f"power cut: {switch} 3   (back on mains: ... i 2) -> UpsOnBattery",
+            "usv-usb: USB UPS via NUT; praxis server attached, 192.0.2.20 not "
+            "-> UpsShutdownClientNotAttached (10 min); upsd shuts down at 2 min run time, "
+            "servers need 8 -> UpsShutdownThresholdTooLate (15 min)",
+            f"NUT: upsc backups@{nut.address}   upsc -c backups@{nut.address}",
         ],
-        urls={"snmp agent": f"udp://127.0.0.1:{port} (community = recording name)"},
+        urls={
+            "snmp agent": f"udp://127.0.0.1:{port} (community = recording name)",
+            "NUT upsd": f"tcp://{nut.address} (UPS backups)",
+        },
     )
