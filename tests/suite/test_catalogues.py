@@ -6,12 +6,14 @@ output of a recording rule in `alerting-rules/`, a series Prometheus makes itsel
 fixture expositions in `tests/windows/fixtures/` show them (plus the samples the status
 script in `scripts/windows/` can add in states the fixture does not show). A renamed metric whose
 dashboards and rules were not updated fails here, not on a Grafana panel that stays empty.
-Expressions are read with a real PromQL parser (`devkit.promql`).
+Expressions are read with a real PromQL parser (`devkit.promql`). Each exporter's golden
+exposition (`tests/<name>/golden/*.prom`) also passes Prometheus' own `promtool check metrics`.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +22,13 @@ import yaml
 
 from devkit.catalogue_docs import catalogues
 from devkit.dashboards import dashboard_files, load, panel_queries
+from devkit.prometheus import binary
 from devkit.promql import Selector, label_values_selector, selectors
 
 REPO = Path(__file__).resolve().parents[2]
 RULE_FILES = sorted((REPO / "alerting-rules").glob("*.rules.yml"))
 FIXTURES = sorted((REPO / "tests" / "windows" / "fixtures").glob("*.prom"))
+GOLDEN = sorted(REPO.glob("tests/*/golden/*.prom"))
 STATUS_SCRIPTS = sorted((REPO / "scripts" / "windows").glob("*.ps1"))
 
 PROMETHEUS_SERIES = frozenset(
@@ -148,3 +152,32 @@ def test_an_unknown_metric_is_found() -> None:
         "x: reads cert_not_after_timestamp_secs",
         "y: reads {__name__=~'ups_battery_charge_percent'} (matches no known metric)",
     ]
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_golden_expositions_pass_promtool_lint(path: Path) -> None:
+    """Prometheus' own linter on each exporter's frozen exposition: help texts, `_total`
+    on counters, base units, snake case. Masked values (`<duration>`, `<port>`) become 1."""
+    text = re.sub(r"<[a-z]+>", "1", path.read_text())
+    result = subprocess.run(
+        [binary("promtool"), "check", "metrics"],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_promtool_lint_finds_problems() -> None:
+    bad = "# HELP x_errors Errors.\n# TYPE x_errors counter\nx_errors 1\n"
+    result = subprocess.run(
+        [binary("promtool"), "check", "metrics"],
+        input=bad,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0 and "_total" in result.stdout + result.stderr
