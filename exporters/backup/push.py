@@ -25,6 +25,7 @@ from typing import Any
 
 from exporters.backup.config import BackupConfig, PushTarget
 from exporters.backup.status import BackupStatus
+from exporters.core.files import read_text_bounded
 from exporters.core.http import Request, Response, Route
 from exporters.core.logsetup import fields
 
@@ -34,6 +35,7 @@ MAX_BODY = 8 * 1024
 MAX_MESSAGE = 500
 _KEYS = {"success", "size_bytes", "duration_seconds", "message", "timestamp"}
 _MAX_FUTURE = 300.0  # a job clock ahead by more than this is rejected
+STATE_FILE_LIMIT = 64 * 1024  # a state file is ~300 bytes
 _MIN_TIMESTAMP = 946684800.0  # 2000-01-01: anything earlier is a unit error or an attack
 _DUMMY_TOKEN = secrets.token_urlsafe(32)  # compared for unknown names: same work, no match
 
@@ -165,9 +167,13 @@ class StateStore:
     def load(self, target: str) -> PushState | None:
         """The persisted state, None if there is none; raise ValueError if it is unreadable."""
         try:
-            text = self.path(target).read_text(encoding="utf-8")
+            text = read_text_bounded(self.path(target), STATE_FILE_LIMIT)
         except FileNotFoundError:
             return None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ValueError(
+                f"state file of {target} is unreadable: {type(exc).__name__}"
+            ) from None
         try:
             return PushState(**json.loads(text))
         except (json.JSONDecodeError, TypeError) as exc:

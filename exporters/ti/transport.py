@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from requests.adapters import HTTPAdapter
 
 from exporters.core import Deadline
+from exporters.core.files import read_bounded
 from exporters.core.tlsprobe import presented_chain
 from exporters.ti.config import ConnectorConfig
 from exporters.ti.soap import CallFailed
@@ -91,7 +92,7 @@ def _load_pkcs12(ctx: ssl.SSLContext, cfg: ConnectorConfig) -> None:
     """Load a PKCS#12 client identity; the key touches disk only encrypted, for a moment."""
     password = cfg.pkcs12_password.get_secret_value().encode() if cfg.pkcs12_password else None
     try:
-        data = Path(str(cfg.pkcs12_file)).read_bytes()
+        data = read_bounded(str(cfg.pkcs12_file), 1024 * 1024)  # regular file, size-bounded
         key, cert, extra = pkcs12.load_key_and_certificates(data, password)
     except OSError as exc:
         raise ValueError(f"pkcs12_file: cannot read: {exc.strerror or exc}") from None

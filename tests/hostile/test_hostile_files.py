@@ -217,3 +217,19 @@ def test_backup_gbak_log_on_devices_and_fifos(tmp_path: Path, start_exporter) ->
     log = proc.log_text()
     assert "not a regular file" in log or "device or process file" in log
     assert "MemoryError" not in log
+
+
+def test_push_state_file_and_ti_pkcs12_file_as_fifo_do_not_hang(tmp_path: Path) -> None:
+    import ssl
+    from types import SimpleNamespace
+
+    from exporters.backup.push import StateStore
+    from exporters.ti.transport import _load_pkcs12
+
+    os.mkfifo(tmp_path / "wsb.json")
+    with pytest.raises(ValueError, match="unreadable"):
+        StateStore(tmp_path).load("wsb")
+    os.mkfifo(tmp_path / "client.p12")
+    cfg = SimpleNamespace(pkcs12_file=tmp_path / "client.p12", pkcs12_password=None)
+    with pytest.raises(ValueError, match="not a regular file"):
+        _load_pkcs12(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), cfg)  # type: ignore[arg-type]
