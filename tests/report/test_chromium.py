@@ -1,6 +1,6 @@
 """The report rendered by headless Chromium (Debian `chromium`): PDF page count and size,
 every section in the PDF's text, nothing wider than the A4 text width (measured in the
-browser), and a PNG of the whole page (tests/report/README: look at it)."""
+browser), and a PNG of the whole page (copied to /tmp for a person to look at)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from devkit import report_month as s
 from devkit.prometheus import Prometheus
 from exporters.report import cli, pdf, period
 from exporters.report.client import QueryApi
-from tests.report import story as s
 
 pytestmark = [
     pytest.mark.integration,

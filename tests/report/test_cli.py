@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
+from devkit import report_month as s
 from devkit.listeners import BlackHole
 from devkit.ports import free_port
 from devkit.prometheus import REPO, Prometheus
-from tests.report import story as s
 
 pytestmark = pytest.mark.integration
 NOW = "2026-11-05T08:00"

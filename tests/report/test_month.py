@@ -1,6 +1,7 @@
-"""The report against a real Prometheus holding a backfilled October 2026 (story.py):
-availability, incidents, calendar cells, expiries and evidence asserted exactly against the
-data the story generated. `now` is fixed; the wall clock plays no part."""
+"""The report against a real Prometheus holding a backfilled October 2026
+(devkit/report_month.py): availability, incidents, calendar cells, expiries and evidence
+asserted exactly against the data the story generated. `now` is fixed; the wall clock
+plays no part."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from devkit import report_month as s
 from devkit.prometheus import Prometheus
 from exporters.report import cli, period
 from exporters.report.client import QueryApi
 from exporters.report.model import Report
 from exporters.report.texts import Texts
-from tests.report import story as s
 
 pytestmark = pytest.mark.integration
 

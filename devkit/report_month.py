@@ -1,5 +1,6 @@
-"""A month (October 2026, Europe/Berlin) of two practices, as OpenMetrics text for
-`promtool tsdb create-blocks-from openmetrics`, built from the seed stories:
+"""Test data for praxis-report: a month (October 2026, Europe/Berlin) of two practices,
+as OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, from the seed
+stories:
 
 praxis-nord: the nightly PVS backup fails from day 3 to day 9; a power cut on the 14th
 (UPS on battery 02:15, battery empty 02:40, server and Firebird hard down, the server boots
@@ -15,10 +16,12 @@ Every expected number in the tests is derived from the constants here."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from devkit.prometheus import Prometheus, binary
 from exporters.report.period import BERLIN
 
 SCRAPE = 300  # metric samples every 5 min (aligned to the query grid; see test for offsets)
@@ -210,8 +213,8 @@ def inside(t: float, a: float, b_: float) -> bool:
     return a <= t < b_
 
 
-def nord(w: Writer) -> None:
-    site = {"site": NORD}
+def nord(w: Writer, name: str = NORD) -> None:
+    site = {"site": name}
 
     def lab(job: str, target: str, **extra: str) -> dict[str, str]:
         return {
@@ -409,8 +412,8 @@ def nord(w: Writer) -> None:
     )
 
 
-def sued(w: Writer) -> None:
-    site = {"site": SUED}
+def sued(w: Writer, name: str = SUED) -> None:
+    site = {"site": name}
 
     def lab(job: str, target: str, **extra: str) -> dict[str, str]:
         return {
@@ -473,8 +476,54 @@ def sued(w: Writer) -> None:
     )
 
 
-def write_month(path: Path) -> None:
+def write_month(path: Path, pairs: int = 1) -> list[str]:
+    """The story as OpenMetrics; `pairs` > 1 repeats both practices under numbered names
+    (for benchmarks). Returns the site names."""
     w = Writer()
-    nord(w)
-    sued(w)
+    sites = []
+    for i in range(pairs):
+        a, b_ = (NORD, SUED) if pairs == 1 else (f"{NORD}-{i:03d}", f"{SUED}-{i:03d}")
+        nord(w, a)
+        sued(w, b_)
+        sites += [a, b_]
     w.write(path)
+    return sites
+
+
+def backfill(workdir: Path, pairs: int = 1) -> list[str]:
+    """Write the story and turn it into TSDB blocks in `workdir/tsdb` with promtool."""
+    text = workdir / "month.om"
+    sites = write_month(text, pairs)
+    tsdb = workdir / "tsdb"
+    tsdb.mkdir(parents=True, exist_ok=True)
+    # --max-block-duration (hidden in promtool's help): a few large blocks instead of one per
+    # 2 h; promtool rereads the whole input for every block it writes.
+    subprocess.run(
+        [
+            binary("promtool"),
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=800h",
+            "-q",
+            str(text),
+            str(tsdb),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    text.unlink()
+    return sites
+
+
+def month_prometheus(workdir: Path, pairs: int = 1) -> tuple[Prometheus, list[str]]:
+    """A real Prometheus serving the backfilled month (retention long enough for the past)."""
+    sites = backfill(workdir, pairs)
+    prom = Prometheus(
+        workdir,
+        scrape_configs=[],
+        rules=[],
+        extra_args=["--storage.tsdb.retention.time=36500d"],
+    )
+    return prom, sites
