@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from demo.runner import SITE, Demo, available_parts
 from devkit.dashboards import DASHBOARD_DIR, empty_queries
 from devkit.ports import free_port
 from devkit.prometheus import Alertmanager, rule_files
+from devkit.windows_exposition import scenario as windows_scenario
 from tests.ops.helpers import (
     DOCKER,
     PrometheusFromConfig,
@@ -28,7 +30,7 @@ from tests.ops.helpers import (
 )
 
 pytestmark = pytest.mark.e2e
-STORY_PARTS = ["backup", "certs", "firebird", "mssql", "ti", "ups"]
+STORY_PARTS = ["backup", "certs", "firebird", "mssql", "ti", "ups", "windows"]
 PARTS = [p for p in STORY_PARTS if p in available_parts()]
 # What a board query shows of each part: its metric prefix and its fleet area.
 SHOWS = {
@@ -38,6 +40,7 @@ SHOWS = {
     "mssql": ("mssql_",),
     "ti": ("ti_", 'area="ti"'),
     "ups": ("ups_", 'area="ups"'),
+    "windows": ("windows_", 'area="server"'),
 }
 
 
@@ -195,6 +198,45 @@ def test_ups_on_battery_pages(practice: dict[str, Any]) -> None:
     )
     alert = rcv.wait_for("pager", "UpsOnBattery", target="usv-server", site=SITE)
     assert alert["labels"]["alertname"] == "UpsOnBattery"
+
+
+@needs("ups")
+@needs("windows")
+def test_power_cut_switches_the_server_off_hard(practice: dict[str, Any]) -> None:
+    """Power cut: the UPS runs on battery, then the server's boot time jumps (it went off
+    when the battery ran out) and Firebird comes up late. What reaches the pager tells the
+    story in one look: UpsOnBattery, WindowsHardPowerOff ("hard power-off"),
+    WindowsPvsServiceNotRunning for Firebird; no plain "reboot outside the window"."""
+    demo: Demo = practice["demo"]
+    rcv: WebhookReceiver = practice["receiver"]
+    prom: PrometheusFromConfig = practice["prometheus"]
+    (ups,) = [p for p in demo.started if p.exporter == "ups"]
+    agent = ups.urls["snmp agent"].split("//", 1)[1].split()[0]
+    oid = "1.3.6.1.4.1.318.1.1.1.4.1.1.0"  # APC upsBasicOutputStatus: 3 = onBattery
+    subprocess.run(
+        ["snmpset", "-v2c", "-c", "apc-smartups", agent, oid, "i", "3"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    prom.wait_for(f'site:ups_on_battery:max6h{{site="{SITE}"}} == 1', timeout=90)
+    (server,) = [p for p in demo.started if p.exporter == "windows"]
+    boot = time.time() - 60
+    windows_scenario("power-cut", boot_at=boot).write(server.config_file)
+    hard = rcv.wait_for("pager", "WindowsHardPowerOff", site=SITE, timeout=90)
+    assert "hard power-off" in hard["annotations"]["summary"]
+    rcv.wait_for("pager", "UpsOnBattery", target="usv-server", site=SITE)
+    rcv.wait_for(
+        "pager", "WindowsPvsServiceNotRunning", name="FirebirdServerDefaultInstance", site=SITE
+    )
+    # Firebird comes up late: its alert resolves, the hard power-off stays
+    windows_scenario("firebird-started", boot_at=boot).write(server.config_file)
+    prom.wait_for(
+        'ALERTS{alertname="WindowsPvsServiceNotRunning", alertstate="firing"}',
+        check=lambda result: not result,
+    )
+    assert prom.query('ALERTS{alertname="WindowsHardPowerOff", alertstate="firing"}')
+    assert receivers(practice, "WindowsRebootOutsideMaintenance") == set()
 
 
 def test_practice_overview_and_fleet_queries_return_data(practice: dict[str, Any]) -> None:
