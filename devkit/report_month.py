@@ -492,6 +492,7 @@ def write_month(path: Path, pairs: int = 1) -> list[str]:
 
 def backfill(workdir: Path, pairs: int = 1) -> list[str]:
     """Write the story and turn it into TSDB blocks in `workdir/tsdb` with promtool."""
+    workdir.mkdir(parents=True, exist_ok=True)
     text = workdir / "month.om"
     sites = write_month(text, pairs)
     tsdb = workdir / "tsdb"

@@ -5,12 +5,14 @@ on every request, a bound on requests in flight, and a count of queries sent."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import ssl
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,6 +83,8 @@ class QueryApi:
         self._slots = threading.BoundedSemaphore(max(1, max_in_flight))
         self._lock = threading.Lock()
         self.queries = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0  # the most requests open at once (bounded by max_in_flight)
 
     def _send(self, request: urllib.request.Request) -> Any:
         """Send one request; the parsed JSON payload, or ApiError."""
@@ -90,7 +94,7 @@ class QueryApi:
         with self._lock:
             self.queries += 1
         where = request.full_url.split("?", 1)[0]
-        with self._slots:
+        with self._slots, self._counted():
             try:
                 with urllib.request.urlopen(  # noqa: S310 (scheme checked in __init__)
                     request, timeout=self.timeout, context=self._ssl
@@ -125,6 +129,17 @@ class QueryApi:
             error = payload.get("error") if isinstance(payload, dict) else None
             raise ApiError("query", f"{where}: {error or 'status is not success'}")
         return payload.get("data")
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[None]:
+        with self._lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.in_flight -= 1
 
     def _post(self, path: str, form: list[tuple[str, str]]) -> Any:
         request = urllib.request.Request(  # noqa: S310 (scheme checked in __init__)
