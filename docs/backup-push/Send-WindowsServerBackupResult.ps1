@@ -5,16 +5,38 @@
   Run by a Task Scheduler task triggered on the Microsoft-Windows-Backup events below
   (see Register-BackupPushTask.ps1). Event 4 = backup completed successfully;
   5, 7, 9, 19, 49 = backup failed / cancelled / target not available.
-  Duration comes from Get-WBJob when the WindowsServerBackup module is present.
+  Duration comes from Get-WBJob when the WindowsServerBackup module is present; without it
+  the exporter takes the time since the start signal.
+  With -Start (run by a second task on event 1, "backup started") it only signals the start
+  (POST <Url>/start): the exporter then shows the run as running and alerts when it does not
+  finish within the target's max_duration.
 .EXAMPLE
   .\Send-WindowsServerBackupResult.ps1 -Url http://praxis-srv:10612/push/wsb -TokenFile C:\ProgramData\praxis-exporters\wsb.token
+.EXAMPLE
+  .\Send-WindowsServerBackupResult.ps1 -Start -Url http://praxis-srv:10612/push/wsb -TokenFile C:\ProgramData\praxis-exporters\wsb.token
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)] [string] $Url,
-    [Parameter(Mandatory = $true)] [string] $TokenFile
+    [Parameter(Mandatory = $true)] [string] $TokenFile,
+    [switch] $Start
 )
 $ErrorActionPreference = 'Stop'
+$token = (Get-Content -Raw -Path $TokenFile).Trim()
+
+if ($Start) {
+    for ($attempt = 1; $attempt -le 3; $attempt++) {
+        try {
+            Invoke-RestMethod -Method Post -Uri "$($Url.TrimEnd('/'))/start" -Body '' `
+                -Headers @{ Authorization = "Bearer $token" } -TimeoutSec 15 | Out-Null
+            exit 0
+        } catch {
+            Start-Sleep -Seconds (5 * $attempt)
+        }
+    }
+    exit 1
+}
+
 $SuccessIds = @(4)
 $FailureIds = @(5, 7, 9, 19, 49)
 
@@ -38,7 +60,6 @@ try {
     # module not installed: send without duration
 }
 
-$token = (Get-Content -Raw -Path $TokenFile).Trim()
 $json = $body | ConvertTo-Json -Compress
 for ($attempt = 1; $attempt -le 3; $attempt++) {
     try {

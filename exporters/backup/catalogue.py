@@ -53,7 +53,39 @@ MAX_AGE = gauge(
 )
 NEXT_RUN = gauge(
     "backup_next_run_timestamp_seconds",
-    "When the job is scheduled to run next, where the source knows (veeam nextRun).",
+    "When the job is scheduled to run next, where the source knows (veeam nextRun, push"
+    " targets with a schedule).",
+    JOB,
+    unit="seconds",
+)
+RUNNING = gauge(
+    "backup_running",
+    "1 while a run is in progress: a push target between its start signal and its result, a"
+    " Veeam job whose status is running (veeam, push).",
+    JOB,
+)
+LAST_START = gauge(
+    "backup_last_start_timestamp_seconds",
+    "When the last run started, from the start signal POST /push/<target>/start (push).",
+    JOB,
+    unit="seconds",
+)
+MAX_DURATION = gauge(
+    "backup_max_duration_seconds",
+    "Configured max_duration: a started run not finished after this long hangs (push).",
+    JOB,
+    unit="seconds",
+)
+EXPECTED_START = gauge(
+    "backup_expected_start_timestamp_seconds",
+    "The latest start the configured schedule expected at or before now (push with schedule).",
+    JOB,
+    unit="seconds",
+)
+START_GRACE = gauge(
+    "backup_start_grace_seconds",
+    "Configured schedule grace: how late a start may come before it counts as missed (push"
+    " with schedule).",
     JOB,
     unit="seconds",
 )
@@ -138,6 +170,11 @@ CATALOGUE = Catalogue(
         LAST_DURATION,
         MAX_AGE,
         NEXT_RUN,
+        RUNNING,
+        LAST_START,
+        MAX_DURATION,
+        EXPECTED_START,
+        START_GRACE,
         FILES,
         FILES_VALID,
         LOG_ERRORS,

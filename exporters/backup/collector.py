@@ -139,5 +139,16 @@ class BackupCollector:
     def _push(self, name: str, target: PushTarget, sink: MetricSink) -> None:
         state = self.store.load(name)  # a corrupt state file raises: backup_up 0
         series.status(sink, state.status() if state else BackupStatus(), target.max_age)
+        expected = None
+        if target.schedule is not None:
+            plan, now = target.schedule.plan(), time.time()
+            expected = (plan.previous(now), plan.next(now), target.schedule.grace)
+        series.push_run(
+            sink,
+            state is not None and state.running,
+            state.started if state else None,
+            target.max_duration,
+            expected,
+        )
         if state is not None:
             series.push(sink, state.runs, state.failures)

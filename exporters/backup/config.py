@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 
+from exporters.backup.schedule import WEEKDAYS, Schedule, Weekday, parse_at
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase, redaction
 
 DEFAULT_MAX_AGE = 26 * 3600.0
@@ -99,11 +101,68 @@ class VeeamTarget(BackupTarget):
         return value.rstrip("/")
 
 
+class PushSchedule(ConfigModel):
+    """When the job should start: `at` (HH:MM) on `weekdays`, local time of `timezone`."""
+
+    at: str
+    weekdays: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS))
+    timezone: str = "Europe/Berlin"
+    grace: Duration = 1800.0
+    """How late the start (or, without start signals, the result) may come."""
+
+    @field_validator("at")
+    @classmethod
+    def _time_of_day(cls, value: str) -> str:
+        parse_at(value)
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _some_day(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("weekdays must name at least one day")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("grace")
+    @classmethod
+    def _grace_positive(cls, value: float) -> float:
+        if not 0 < value < 86400:
+            raise ValueError("grace must be more than 0 and less than a day")
+        return value
+
+    def plan(self) -> Schedule:
+        return Schedule(
+            parse_at(self.at),
+            frozenset(WEEKDAYS.index(day) for day in self.weekdays),
+            ZoneInfo(self.timezone),
+        )
+
+
 class PushTarget(BackupTarget):
     type: Literal["push"]
     token: SecretStr
     """Bearer token the job must send; give it as `token_file:`."""
+    max_duration: Duration | None = None
+    """A run started with `POST /push/<target>/start` and not finished after this hangs."""
+    schedule: PushSchedule | None = None
+    """When the job should start, so that a missed start alerts on the night itself."""
     secret_fields: ClassVar[tuple[str, ...]] = ("token",)
+
+    @field_validator("max_duration")
+    @classmethod
+    def _duration_positive(cls, value: float | None) -> float | None:
+        if value is not None and value <= 0:
+            raise ValueError("max_duration must be greater than 0")
+        return value
 
     @field_validator("token")
     @classmethod

@@ -1,7 +1,10 @@
 """`push` targets: backup jobs report their result to `POST /push/<target>`.
 
 The body is JSON: `{"success": true, "size_bytes": 123, "duration_seconds": 45.6,
-"message": "...", "timestamp": 1700000000}` (only `success` is required). Each target has
+"message": "...", "timestamp": 1700000000}` (only `success` is required). A job may also
+signal its start with `POST /push/<target>/start` (healthchecks-style; empty body or
+`{"timestamp": ...}`): the target then reports `backup_running 1` until the result arrives,
+and the result's duration defaults to the time since the start. Each target has
 its own bearer token. Accepted results are persisted atomically (temp file, fsync, rename,
 fsync of the directory) so neither a restart nor a crash in the middle of a write loses or
 corrupts the last acknowledged state. Rejected requests never touch the state.
@@ -9,6 +12,7 @@ corrupts the last acknowledged state. Rejected requests never touch the state.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -48,14 +52,18 @@ class BadPush(ValueError):
 class PushState:
     """What is persisted per push target."""
 
-    last_run: float
-    last_run_success: bool
+    last_run: float | None = None
+    last_run_success: bool | None = None
     last_success: float | None = None
     size_bytes: float | None = None
     duration_seconds: float | None = None
     message: str = ""
     runs: int = 0
     failures: int = 0
+    started: float | None = None
+    """When the last run started (start signal); kept after it finished."""
+    running: bool = False
+    """A start was signalled and no result has come since."""
 
     def status(self) -> BackupStatus:
         return BackupStatus(
@@ -79,8 +87,7 @@ def _number(data: dict[str, Any], key: str) -> float | None:
     return number
 
 
-def parse_body(body: bytes, now: float) -> dict[str, Any]:
-    """Validate a push body; return the normalized fields or raise BadPush."""
+def _decode_object(body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(
             body.decode("utf-8"), parse_constant=_reject_constant, parse_int=_bounded_int
@@ -93,27 +100,50 @@ def parse_body(body: bytes, now: float) -> dict[str, Any]:
         raise BadPush("body is nested too deeply") from None
     if not isinstance(data, dict):
         raise BadPush("body must be a JSON object")
-    unknown = sorted(set(data) - _KEYS)
+    return data
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
     if unknown:
         raise BadPush(f"unknown keys: {', '.join(k[:40] for k in unknown[:5])}")
+
+
+def _timestamp(data: dict[str, Any], now: float) -> float:
+    timestamp = _number(data, "timestamp")
+    if timestamp is not None and timestamp > now + _MAX_FUTURE:
+        raise BadPush("timestamp lies in the future")
+    if timestamp is not None and timestamp < _MIN_TIMESTAMP:
+        raise BadPush("timestamp lies before the year 2000 (seconds since 1970 expected)")
+    return timestamp if timestamp is not None else now
+
+
+def parse_body(body: bytes, now: float) -> dict[str, Any]:
+    """Validate a push body; return the normalized fields or raise BadPush."""
+    data = _decode_object(body)
+    _check_keys(data, _KEYS)
     success = data.get("success")
     if not isinstance(success, bool):
         raise BadPush("success must be true or false")
     message = data.get("message", "")
     if not isinstance(message, str):
         raise BadPush("message must be a string")
-    timestamp = _number(data, "timestamp")
-    if timestamp is not None and timestamp > now + _MAX_FUTURE:
-        raise BadPush("timestamp lies in the future")
-    if timestamp is not None and timestamp < _MIN_TIMESTAMP:
-        raise BadPush("timestamp lies before the year 2000 (seconds since 1970 expected)")
     return {
         "success": success,
         "size_bytes": _number(data, "size_bytes"),
         "duration_seconds": _number(data, "duration_seconds"),
         "message": message[:MAX_MESSAGE],
-        "timestamp": timestamp if timestamp is not None else now,
+        "timestamp": _timestamp(data, now),
     }
+
+
+def parse_start(body: bytes, now: float) -> float:
+    """A start signal's body: empty, or `{"timestamp": ...}`; returns when the run started."""
+    if not body.strip():
+        return now
+    data = _decode_object(body)
+    _check_keys(data, {"timestamp"})
+    return _timestamp(data, now)
 
 
 def _bounded_int(text: str) -> int:
@@ -128,22 +158,33 @@ def _reject_constant(name: str) -> Any:
     raise BadPush("NaN and Infinity are not numbers here")
 
 
+def begin(previous: PushState | None, when: float) -> PushState:
+    """The new state after an accepted start signal (pure): running from `when`."""
+    return dataclasses.replace(previous or PushState(), started=when, running=True)
+
+
 def apply(previous: PushState | None, push: dict[str, Any]) -> PushState:
-    """The new state after an accepted push (pure)."""
+    """The new state after an accepted push (pure); it ends a running run."""
     ok = bool(push["success"])
     when = float(push["timestamp"])
     prev_success = previous.last_success if previous else None
     prev_size = previous.size_bytes if previous else None
+    duration = push["duration_seconds"]
+    started = previous.started if previous else None
+    if duration is None and previous is not None and previous.running and started is not None:
+        duration = max(0.0, when - started)  # the job did not measure it: since its start
     return PushState(
         last_run=when,
         last_run_success=ok,
         last_success=when if ok else prev_success,
         # the size of the last *successful* backup, so a failure does not look like a drop
         size_bytes=push["size_bytes"] if ok and push["size_bytes"] is not None else prev_size,
-        duration_seconds=push["duration_seconds"],
+        duration_seconds=duration,
         message=push["message"],
         runs=(previous.runs if previous else 0) + 1,
         failures=(previous.failures if previous else 0) + (0 if ok else 1),
+        started=started,
+        running=False,
     )
 
 
@@ -260,7 +301,11 @@ def handle_push(request: Request, runtime: Any) -> Response:
 
 
 def _handle(request: Request, config: BackupConfig) -> Response:
-    name = request.path[len("/push/") :].strip("/")
+    path = request.path[len("/push/") :].strip("/")
+    name, _, action = path.partition("/")
+    start = action == "start"
+    if action and not start:
+        name = path  # no such endpoint: answered like an unknown target
     header = request.headers.get("authorization")
     if not header or not header.lower().startswith("bearer "):
         # before looking the name up: without a token, known and unknown names look alike
@@ -278,7 +323,11 @@ def _handle(request: Request, config: BackupConfig) -> Response:
         return Response.text(403, "wrong token for this target")
     now = time.time()
     try:
-        push = parse_body(request.body, now)
+        push = (
+            {"timestamp": parse_start(request.body, now)}
+            if start
+            else parse_body(request.body, now)
+        )
     except BadPush as exc:
         return Response.text(400, f"bad push: {exc}")
     store = StateStore(config.push.state_dir)
@@ -287,16 +336,18 @@ def _handle(request: Request, config: BackupConfig) -> Response:
             previous = store.load(name)
         except ValueError:
             previous = None  # a corrupt file (should not happen) is replaced, not kept
-        if previous is not None and push["timestamp"] < previous.last_run:
-            # a replayed or late result must not move the last success back in time
+        last = previous.last_run if previous is not None else None
+        if last is not None and push["timestamp"] < last:
+            # a replayed or late result must not move the last success back in time, nor
+            # a late start mark a finished run as running
             return Response.text(
                 409, "bad push: timestamp is older than the last stored result of this target"
             )
-        state = apply(previous, push)
+        state = begin(previous, push["timestamp"]) if start else apply(previous, push)
         store.save(name, state)
     log.info(
-        "push accepted",
-        extra=fields(target=name, success=push["success"], client=request.client),
+        "push start accepted" if start else "push accepted",
+        extra=fields(target=name, success=push.get("success"), client=request.client),
     )
     return Response(200, b'{"status":"stored"}\n', "application/json")
 
@@ -307,5 +358,6 @@ ROUTE = Route(
     handler=handle_push,
     own_auth=True,
     max_body=MAX_BODY,
-    description="a backup job reports its result (bearer token per target)",
+    description="a backup job reports its start (/push/<target>/start) and its result"
+    " (bearer token per target)",
 )

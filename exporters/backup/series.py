@@ -80,9 +80,30 @@ def veeam_job(
 ) -> None:
     job = {c.JOB: job_name}
     sink.put(c.NEXT_RUN, next_run, job)
+    sink.put(c.RUNNING, None if job_status is None else int(job_status == "running"), job)
     sink.put_state(c.VEEAM_LAST_RESULT, last_result, job)
     sink.put_state(c.VEEAM_STATUS, job_status, job)
     sink.put_info(c.VEEAM_INFO, {**job, "type": job_type})
+
+
+def push_run(
+    sink: MetricSink,
+    running: bool,
+    last_start: float | None,
+    max_duration: float | None,
+    expected: tuple[float | None, float | None, float] | None,
+) -> None:
+    """A push target's run in progress; `expected` is (previous start, next start, grace)
+    of its schedule, None without one."""
+    job = {c.JOB: ""}
+    sink.put(c.RUNNING, int(running), job)
+    sink.put(c.LAST_START, last_start, job)
+    sink.put(c.MAX_DURATION, max_duration, job)
+    if expected is not None:
+        previous, upcoming, grace = expected
+        sink.put(c.EXPECTED_START, previous, job)
+        sink.put(c.NEXT_RUN, upcoming, job)
+        sink.put(c.START_GRACE, grace, job)
 
 
 def push(sink: MetricSink, runs: int, failures: int) -> None:

@@ -1,15 +1,17 @@
 """Golden exposition: one scrape of four kinds of targets, frozen in `golden/backup.prom`.
 
-Files, a gbak log, a pushed result and a Veeam server (the REST simulator) with fixed
-timestamps, scraped through the core's runner with the catalogue enforced. A renamed
-metric, label or help text shows up as a diff (regenerate with `UPDATE_GOLDEN=1
-.venv/bin/pytest tests/backup -k golden` and read the diff). It also shows the one label set
-of the common series: `job_name` on every kind, empty except for Veeam jobs.
+Files, a gbak log, a pushed result (a run in progress, with a schedule) and a Veeam server
+(the REST simulator) with fixed timestamps, scraped through the core's runner with the
+catalogue enforced. A renamed metric, label or help text shows up as a diff (regenerate with
+`UPDATE_GOLDEN=1 .venv/bin/pytest tests/backup -k golden` and read the diff). It also shows
+the one label set of the common series: `job_name` on every kind, empty except for Veeam
+jobs.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -28,6 +30,10 @@ from tests.backup.helpers import load
 
 pytestmark = pytest.mark.integration
 GOLDEN = Path(__file__).parent / "golden"
+_NOW_DEPENDENT = re.compile(
+    r'^(backup_(?:expected_start|next_run)_timestamp_seconds\{job_name="",target="wsb"\}) \S+$',
+    re.MULTILINE,
+)
 T = 1_764_000_000.0  # 2025-11-24 16:00 UTC
 PASSWORD = "Veeam-Monitoring-2024!"
 
@@ -44,7 +50,18 @@ def test_golden_four_kinds(tmp_path: Path) -> None:
     (tmp_path / "token").write_text("push-token-0123456789abcdef\n")
     StateStore(tmp_path / "state").save(
         "wsb",
-        PushState(T - 7200, True, T - 7200, 4096.0, 61.5, "", runs=3, failures=1),
+        PushState(
+            T - 7200,
+            True,
+            T - 7200,
+            4096.0,
+            61.5,
+            "",
+            runs=3,
+            failures=1,
+            started=T - 600,
+            running=True,
+        ),
     )
     ca = pki.make_ca("Golden CA")
     leaf = pki.make_cert("veeam.praxis.local", issuer=ca, sans=["127.0.0.1"])
@@ -70,7 +87,11 @@ def test_golden_four_kinds(tmp_path: Path) -> None:
 targets:
   nas: {{type: files, path: nas/*.bak, max_age: 2d}}
   fb: {{type: gbak_log, path: gbak.log}}
-  wsb: {{type: push, token_file: token}}
+  wsb:
+    type: push
+    token_file: token
+    max_duration: 2h
+    schedule: {{at: "01:30", weekdays: [mon, tue, wed, thu, fri], timezone: Europe/Berlin}}
   v:
     type: veeam
     url: https://127.0.0.1:{server.server_address[1]}
@@ -89,4 +110,7 @@ push: {{state_dir: state}}
         server.shutdown()
         server.server_close()
     series.push_requests(sink, {"200": 3, "403": 1})
-    assert_golden(exposition(sink), GOLDEN / "backup.prom")
+    # where the schedule puts the last and next start depends on today (tests/backup/
+    # test_push_start.py checks them with a fixed clock)
+    text = _NOW_DEPENDENT.sub(r"\1 <depends on now>", exposition(sink))
+    assert_golden(text, GOLDEN / "backup.prom")
