@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import signal
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from demo.runner import Demo, available_parts
+from demo import report as demo_report
+from demo.runner import SITE, Demo, available_parts
 
 
 def main() -> None:
@@ -30,6 +32,7 @@ def main() -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     parts = [p for p in args.parts.split(",") if p]
+    started = dt.datetime.now(dt.UTC)
     with Demo(workdir, parts=parts, default_ports=True) as demo:
         print(demo.summary(), flush=True)
         assert demo.prometheus is not None
@@ -45,6 +48,9 @@ def main() -> None:
         print("\nfiring demo alerts:" if firing else "\nno alerts firing yet", flush=True)
         for name, target in firing:
             print(f"  {name}  {target}", flush=True)
+        print("\npractice report (praxis-report, since the demo started):", flush=True)
+        for line in demo_report.write(demo.prometheus.url, SITE, started, workdir / "report"):
+            print(f"  {line}", flush=True)
         if args.once:
             return
         print("\nrunning; press Ctrl-C to stop", flush=True)

@@ -6,8 +6,9 @@ praxis-nord: the nightly PVS backup fails from day 3 to day 9; a power cut on th
 (UPS on battery 02:15, battery empty 02:40, server and Firebird hard down, the server boots
 at 03:02, Firebird comes back with forced writes off until 09:00); the KIM endpoints are
 down on Tuesday the 20th from 10:00 to 14:00; the KIM TLS certificate ends 20 days after
-the month; the SMC-B 60 days after. ALERTS as the rules would have written them, every
-60 s, plus an always-firing Watchdog that the report must ignore.
+the month; the SMC-B 60 days after; Defender's signatures stop updating on the 24th (the
+firewall's keep updating; its AV licence ends 75 days after the month). ALERTS as the rules
+would have written them, every 60 s, plus an always-firing Watchdog the report must ignore.
 
 praxis-sued: healthy, on SQL Server, but its exporters only started on the 16th.
 
@@ -58,6 +59,9 @@ SMCB_END = dt.datetime(2026, 12, 31, tzinfo=dt.UTC).timestamp()  # 00:00 UTC, as
 LICENCE_END = b(1, month=3 + 12)  # beyond 90 days: not in the expiry list
 SELF_TEST = b(5, 10, 0)
 LONG_TX = b(24, 22, 0)
+DEFENDER_LAST = b(24, 6, 0)  # Defender's last signature update; stale 3 days later
+DEFENDER_STALE = DEFENDER_LAST + 3 * 86400
+FW_AV_LICENCE_END = b(15, month=13)  # 75 days after the month
 
 # praxis-sued
 SUED_START = b(16)
@@ -126,6 +130,15 @@ ALERT_SPANS: list[tuple[dict[str, str], float, float]] = [
         {"alertname": "FirebirdLongRunningTransaction", "severity": "warning", "target": "pvs"},
         LONG_TX,
         LONG_TX + 20 * 60,
+    ),
+    (
+        {
+            "alertname": "WindowsDefenderSignaturesOutdated",
+            "severity": "warning",
+            "instance": "server:9182",
+        },
+        DEFENDER_STALE + 1800,
+        DATA_END,
     ),
     (
         {"alertname": "CertExpiringSoon", "severity": "warning", "target": "kim-endpoint"},
@@ -389,7 +402,7 @@ def nord(w: Writer, name: str = NORD) -> None:
     server_down = (BATTERY_EMPTY, SERVER_UP)
     w.series("up", srv, lambda t: 0 if inside(t, *server_down) else 1)
     w.series(
-        "windows_system_boot_time_timestamp_seconds",
+        "windows_system_boot_time_timestamp",  # windows_exporter 0.31's name
         srv,
         lambda t: (
             None if inside(t, *server_down) else (BOOT if t >= SERVER_UP else b(20, 4, 0, month=9))
@@ -399,6 +412,49 @@ def nord(w: Writer, name: str = NORD) -> None:
         "windows_os_info",
         {**srv, "product": "Microsoft Windows Server 2022 Standard", "version": "10.0.20348"},
         lambda t: None if inside(t, *server_down) else 1,
+    )
+    # Write-PraxisWindowsStatus.ps1 via the textfile collector: Defender stops updating
+    up_now = lambda t: None if inside(t, *server_down) else 1  # noqa: E731
+    w.series(
+        "praxis_windows_defender_signature_updated_timestamp_seconds",
+        srv,
+        lambda t: (
+            None
+            if inside(t, *server_down)
+            else latest([(b(d, 6, 0), True) for d in range(1, 25)], t, True) or b(30, 6, month=9)
+        ),
+    )
+    for mode in ("normal", "passive"):
+        w.series(
+            "praxis_windows_defender_running_mode",
+            {**srv, "mode": mode},
+            lambda t, m=mode: None if inside(t, *server_down) else float(m == "normal"),
+        )
+    w.series("praxis_windows_defender_realtime_protection_enabled", srv, up_now)
+    # the firewall (praxis-firewall-exporter)
+    fw = lab("firewall", "fw")
+    w.series("firewall_up", fw, lambda t: 1)
+    w.series(
+        "firewall_info",
+        {
+            **fw,
+            "vendor": "fortigate",
+            "model": "FortiGate 60F",
+            "firmware": "7.2.8",
+            "serial": "FGT60FTK2109XXXX",
+        },
+        lambda t: 1,
+    )
+    w.series("firewall_firmware_as_expected", fw, lambda t: 1)
+    w.series(
+        "firewall_licence_expiry_timestamp_seconds",
+        {**fw, "module": "antivirus", "vendor_module": "AntiVirus"},
+        lambda t: FW_AV_LICENCE_END,
+    )
+    w.series(
+        "firewall_signature_update_timestamp_seconds",
+        {**fw, "engine": "antivirus"},
+        lambda t: latest([(b(d, 4, 0), True) for d in range(1, 32)], t, True) or b(30, 4, month=9),
     )
     # alerts
     for labels, start, end in ALERT_SPANS:

@@ -10,7 +10,7 @@ from typing import Any
 from exporters.report import queries
 from exporters.report.build import Raw
 from exporters.report.client import ApiError, QueryApi
-from exporters.report.period import Period, step_for
+from exporters.report.period import STEPS, Period, step_for
 
 log = logging.getLogger("praxis-report")
 CHART_POINTS = 800
@@ -22,10 +22,10 @@ class ApiUnusable(Exception):
 
 
 def chart_step(seconds: int) -> int:
-    for step in (300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400):
+    for step in STEPS:
         if seconds / step <= CHART_POINTS:
             return step
-    return 86400
+    return STEPS[-1]
 
 
 def collect(

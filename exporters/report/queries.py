@@ -89,14 +89,28 @@ AREAS: tuple[Area, ...] = (
 SIGNALS: dict[str, str] = {
     "ups_on_battery": "max by (site) (ups_on_battery{%SITE%} and (ups_up{%SITE%} == 1))",
     "backup_check": "min by (site) (backup_check_success{%SITE%})",
+    # signatures younger than 3 days: Defender (when it is the active scanner, from
+    # Write-PraxisWindowsStatus.ps1), a third-party product via the Security Center, the
+    # firewall's engines (docs/exporters/windows.md, firewall.md)
     "av_signatures": (
         "min by (site) ("
-        "(time() - firewall_signature_update_timestamp_seconds{%SITE%} < bool 3 * 86400)"
-        " or (time() - windows_defender_signature_update_timestamp_seconds{%SITE%}"
-        " < bool 3 * 86400))"
+        "((time() - praxis_windows_defender_signature_updated_timestamp_seconds{%SITE%}"
+        " < bool 3 * 86400)"
+        " and on (site, instance, job)"
+        ' (praxis_windows_defender_running_mode{mode="normal", %SITE%} == 1))'
+        " or praxis_windows_antivirus_product_signatures_up_to_date{%SITE%}"
+        " or (time() - firewall_signature_update_timestamp_seconds{%SITE%} < bool 3 * 86400))"
     ),
+    "av_realtime": (
+        "min by (site) (praxis_windows_defender_realtime_protection_enabled{%SITE%}"
+        " and on (site, instance, job)"
+        ' (praxis_windows_defender_running_mode{mode="normal", %SITE%} == 1))'
+    ),
+    # no update older than 30 days pending; connector and firewall on the expected firmware
     "updates": (
-        "min by (site) (ti_connector_firmware_as_expected{%SITE%}"
+        "min by (site) ("
+        "(time() - windows_update_pending_published_timestamp{%SITE%} < bool 30 * 86400)"
+        " or ti_connector_firmware_as_expected{%SITE%}"
         " or firewall_firmware_as_expected{%SITE%})"
     ),
     "tls_verified": "min by (site) (cert_verified{%SITE%})",
@@ -122,9 +136,11 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("backup_integrity", ("backup_check",), "backup_check_success"),
     Requirement(
         "antivirus",
-        ("av_signatures",),
-        "firewall_signature_update_timestamp_seconds, "
-        "windows_defender_signature_update_timestamp_seconds",
+        ("av_signatures", "av_realtime"),
+        "praxis_windows_defender_signature_updated_timestamp_seconds, "
+        "praxis_windows_defender_realtime_protection_enabled, "
+        "praxis_windows_antivirus_product_signatures_up_to_date, "
+        "firewall_signature_update_timestamp_seconds",
     ),
     Requirement(
         "firewall", ("area:firewall",), "firewall_up, firewall_licence_expiry_timestamp_seconds"
@@ -132,7 +148,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement(
         "updates",
         ("updates",),
-        "ti_connector_firmware_as_expected, firewall_firmware_as_expected",
+        "windows_update_pending_published_timestamp, ti_connector_firmware_as_expected, "
+        "firewall_firmware_as_expected",
     ),
     Requirement("ti", ("area:ti",), "ti_up, ti_vpn_ti_connected, ti_kim_up"),
     Requirement("tls", ("tls_verified",), "cert_verified"),

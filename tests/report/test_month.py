@@ -60,10 +60,11 @@ def test_availability_per_area_exact(nord) -> None:
         "ups": s.POWER_BACK - s.POWER_CUT,
         "ti": s.KIM_UP - s.KIM_DOWN,
         "certs": 0,
+        "firewall": 0,
         "server": s.SERVER_UP - s.BATTERY_EMPTY,
     }
     areas = {a.key: a for a in report.areas}
-    assert list(areas) == list(down)  # firewall: no data, optional, left out
+    assert list(areas) == list(down)
     t = Texts("de")
     for key, seconds in down.items():
         cov = areas[key].coverage
@@ -78,6 +79,7 @@ def test_availability_per_area_exact(nord) -> None:
         "ups": "red",
         "ti": "red",
         "certs": "yellow",  # CertExpiringSoon fired, and the KIM certificate ends in 20 days
+        "firewall": "green",
         "server": "yellow",
     }
 
@@ -111,6 +113,7 @@ def test_incidents_grouped_with_the_first_as_cause(nord) -> None:
         (["TiKimUnreachable", "TiKimUnreachable"], s.b(20, 10, 10), s.KIM_UP, True, False),
         (["CertExpiringSoon"], cert_alert, s.MONTH_END, True, True),
         (["FirebirdLongRunningTransaction"], s.LONG_TX, s.LONG_TX + 1200, False, False),
+        (["WindowsDefenderSignaturesOutdated"], s.DEFENDER_STALE + 1800, s.MONTH_END, True, True),
     ]
     power = report.incidents[3]
     assert power.cause.name == "UpsOnBattery" and power.severity == "critical"
@@ -153,6 +156,7 @@ def test_expiries_within_90_days_soonest_first(nord) -> None:
     assert got == [
         ("cert", "kim.praxis-nord.example", s.KIM_CERT_END, 20),
         ("ti_card", "SMC-B Praxis Dr. Nord (80276883110000012345)", s.SMCB_END, 60),
+        ("firewall_licence", "antivirus", s.FW_AV_LICENCE_END, 75),
     ]
     assert "PVS-Wartungsvertrag" not in html.split('id="expiries"')[1].split("</section>")[0]
 
@@ -167,6 +171,7 @@ def test_inventory_facts(nord) -> None:
     assert values[("ups", "battery_replaced")] == ""  # not reported: said so, not invented
     assert values[("database", "firebird")].endswith("C:\\medatixx\\DB\\MEDATIXX.FDB")
     assert values[("server", "os")] == "Microsoft Windows Server 2022 Standard 10.0.20348"
+    assert values[("firewall", "firewall")] == "fortigate FortiGate 60F; FW 7.2.8"
     assert "vom Gerät nicht gemeldet" in html
 
 
@@ -179,7 +184,10 @@ def test_evidence_states(nord) -> None:
     assert backup.last_seen == s.MONTH_END
     assert rows["ti"].state == "failures" and rows["ti"].coverage.down_s == s.KIM_UP - s.KIM_DOWN
     assert rows["updates"].state == "ok" and rows["tls"].state == "ok"
-    assert rows["antivirus"].state == "nodata" and rows["firewall"].state == "nodata"
+    av = rows["antivirus"]  # Defender stale from the 27th; the firewall's engine kept up
+    assert av.state == "failures" and av.coverage.known_s == TOTAL
+    assert av.coverage.down_s == s.MONTH_END - s.DEFENDER_STALE
+    assert rows["firewall"].state == "ok" and rows["backup_integrity"].state == "nodata"
     for key in ("restore_test", "network_plan", "awareness", "access", "mobile", "disposal"):
         assert not rows[key].checkable
         assert f'data-requirement="{key}" data-state="not_checkable"' in html

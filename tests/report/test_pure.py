@@ -45,6 +45,7 @@ def test_between_and_clipping() -> None:
 
 def test_step_keeps_range_queries_under_the_point_limit() -> None:
     assert period.step_for(745 * 3600) == 300
+    assert period.step_for(600) == 15  # a live demo's first minutes
     assert period.step_for(92 * 86400) == 900
     for seconds in (3600, 31 * 86400, 366 * 86400, 5 * 366 * 86400):
         assert seconds / period.step_for(seconds) <= period.MAX_POINTS
