@@ -37,6 +37,7 @@ PORTS = {
     "ups": 10613,
     "ti": 10614,
     "certs": 10615,
+    "firewall": 10616,
 }
 SCRIPTS = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
 
