@@ -10,6 +10,7 @@ changes, `wait_for()` polls until upsd serves the new value.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -137,7 +138,15 @@ class NutServer:
         )
         shutil.copy(self.conf / "upsd.users", conf / "upsd.users")
         env = {**self.env, "NUT_CONFPATH": str(conf), "NUT_STATEPATH": str(conf)}
-        proc = self._spawn(f"upsmon-{n}", "upsmon", env=env)
+        argv = [str(NUT_LIB / "upsmon"), "-u", "root", "-F"]
+        if private_run_dir_works():
+            # upsmon keeps its PID file in the compiled-in /run/nut and refuses to start while
+            # another upsmon on the host (a demo, another test run) has one there: give this
+            # one a private /run/nut in its own mount namespace.
+            run = conf / "run"
+            run.mkdir(exist_ok=True)
+            argv = [*_PRIVATE_RUN, str(run), *argv]
+        proc = ServiceProcess(f"upsmon-{n}", argv, self.workdir / f"upsmon-{n}.log", env=env)
         self.upsmons.append(proc)
         for ups in upses:
             proc.wait_until(
@@ -152,6 +161,28 @@ class NutServer:
     def stop(self) -> None:
         for proc in reversed([*self.procs, *self.upsmons]):
             proc.stop()
+
+
+_PRIVATE_RUN = [
+    "unshare",
+    "--mount",
+    "--propagation",
+    "private",
+    "sh",
+    "-c",
+    'mkdir -p /run/nut && mount --bind "$0" /run/nut && exec "$@"',
+]
+
+
+@functools.lru_cache(maxsize=1)
+def private_run_dir_works() -> bool:
+    """True if this host lets root bind-mount in a new mount namespace (not every container)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        [*_PRIVATE_RUN, "/tmp", "true"], capture_output=True, timeout=10, check=False
+    )
+    return probe.returncode == 0
 
 
 def upsc_clients(ups: str, address: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Units: run time and time on battery in TimeTicks (1/100 s), dates as `mm/dd/yy` strings,
 the high-precision group (`upsHighPrec*`) in tenths; the older `upsAdv*` group in whole
-units. Many cards answer only one of the two groups: high precision wins when present.
+units (output active power upsAdvOutputActivePower in watts). Many cards answer only one
+of the two groups: high precision wins when present.
 Not available: temperature 255, run time 4294967295.
 """
 
@@ -20,6 +21,7 @@ SCALARS = {
     "serial": f"{BASE}.1.2.3.0",
     "battery_status": f"{BASE}.2.1.1.0",
     "time_on_battery": f"{BASE}.2.1.2.0",
+    "battery_replace_date": f"{BASE}.2.1.3.0",
     "capacity": f"{BASE}.2.2.1.0",
     "temperature": f"{BASE}.2.2.2.0",
     "runtime": f"{BASE}.2.2.3.0",
@@ -29,12 +31,18 @@ SCALARS = {
     "hp_temperature": f"{BASE}.2.3.2.0",
     "hp_battery_voltage": f"{BASE}.2.3.4.0",
     "input_voltage": f"{BASE}.3.2.1.0",
+    "input_frequency": f"{BASE}.3.2.4.0",
+    "line_fail_cause": f"{BASE}.3.2.5.0",
     "hp_input_voltage": f"{BASE}.3.3.1.0",
+    "hp_input_frequency": f"{BASE}.3.3.4.0",
     "output_status": f"{BASE}.4.1.1.0",
     "output_voltage": f"{BASE}.4.2.1.0",
     "output_load": f"{BASE}.4.2.3.0",
+    "output_current": f"{BASE}.4.2.4.0",
+    "output_power": f"{BASE}.4.2.8.0",
     "hp_output_voltage": f"{BASE}.4.3.1.0",
     "hp_output_load": f"{BASE}.4.3.3.0",
+    "hp_output_current": f"{BASE}.4.3.4.0",
     "test_result": f"{BASE}.7.2.3.0",
     "test_date": f"{BASE}.7.2.4.0",
     "state_flags": f"{BASE}.11.1.1.0",
@@ -65,6 +73,18 @@ _SOURCE = {
     20: "normal",
 }
 _BATTERY = {1: "unknown", 2: "normal", 3: "low", 4: "fault"}
+_LINE_FAIL_CAUSE = {  # upsAdvInputLineFailCause
+    1: "none",
+    2: "high_voltage",
+    3: "low_voltage",  # brownout
+    4: "power_failure",  # blackout
+    5: "notch_spike",  # small momentary sag
+    6: "notch_spike",  # deep momentary sag
+    7: "notch_spike",  # small momentary spike
+    8: "notch_spike",  # large momentary spike
+    9: "self_test",
+    10: "voltage_change",
+}
 _TEST = {1: "passed", 2: "failed", 3: "aborted", 4: "in_progress"}
 
 STATE_FLAGS = {
@@ -132,6 +152,17 @@ def parse(scalars: Values, table: Values, now: float) -> Reading:
         reading.load,
         ratio(_first(d.scaled("hp_output_load", 0.1, low=0), d.scaled("output_load", 1, low=0))),
     )
+    _put(
+        reading.input_frequency,
+        _first(d.scaled("hp_input_frequency", 0.1, low=0), d.scaled("input_frequency", 1, low=0)),
+    )
+    _put(
+        reading.output_current,
+        _first(d.scaled("hp_output_current", 0.1, low=0), d.scaled("output_current", 1, low=0)),
+    )
+    _put(reading.output_power, d.scaled("output_power", 1, low=0))
+    reading.last_transfer_reason = d.enum("line_fail_cause", _LINE_FAIL_CAUSE, "other")
+    reading.battery_date = d.date("battery_replace_date")
     flags = d.text("state_flags")
     reading.alarms = state_flag_alarms(flags)
     if flags and reading.alarms is None:

@@ -16,6 +16,7 @@ TRANSFER_REASONS = (
     "frequency",
     "self_test",
     "forced",
+    "power_failure",
     "other",
 )
 

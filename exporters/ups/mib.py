@@ -34,7 +34,14 @@ class MibSpec:
 
 
 def rows(value: object) -> int:
-    """A row count from a scalar (0 if absent or not a sane number)."""
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    """How many rows of a table to read, given its row-count scalar.
+
+    The count (at most `MAX_ROWS`) when the agent answered it; `MAX_ROWS` when it did not
+    (some cards leave out e.g. upsInputNumLines but have the table): the GETBULK then stops
+    where the column's OIDs end, so this is a bounded walk of that column, not a subtree walk.
+    """
+    if value is None:
+        return MAX_ROWS
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return min(value, MAX_ROWS)
-    return 0
+    return MAX_ROWS  # answered, but not a count: read what is there, bounded

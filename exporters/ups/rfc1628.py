@@ -1,7 +1,9 @@
 """UPS-MIB (RFC 1628): the standard most network cards answer besides their own MIB.
 
 Units: minutes for run time, 0.1 V DC for the battery, whole volts RMS for input and output,
+0.1 Hz for the input frequency, 0.1 A for the output current, watts for the output power,
 percent for charge and load; the self-test start is a sysUpTime value in TimeTicks.
+upsInputLineBads counts the times the input went out of tolerance (a Counter32).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ SCALARS = {
     "charge": f"{BASE}.2.4.0",
     "battery_voltage": f"{BASE}.2.5.0",
     "battery_temperature": f"{BASE}.2.7.0",
+    "input_line_bads": f"{BASE}.3.1.0",
     "input_lines": f"{BASE}.3.2.0",
     "output_source": f"{BASE}.4.1.0",
     "output_lines": f"{BASE}.4.3.0",
@@ -29,8 +32,11 @@ SCALARS = {
     "test_result": f"{BASE}.7.3.0",
     "test_start": f"{BASE}.7.5.0",
 }
+INPUT_FREQUENCY = f"{BASE}.3.3.1.2"  # 0.1 Hz
 INPUT_VOLTAGE = f"{BASE}.3.3.1.3"
 OUTPUT_VOLTAGE = f"{BASE}.4.4.1.2"
+OUTPUT_CURRENT = f"{BASE}.4.4.1.3"  # 0.1 A RMS
+OUTPUT_POWER = f"{BASE}.4.4.1.4"  # W
 OUTPUT_LOAD = f"{BASE}.4.4.1.5"
 ALARM_DESCR = f"{BASE}.6.2.1.2"
 WELL_KNOWN_ALARMS = f"{BASE}.6.3"
@@ -74,10 +80,14 @@ _TEST = {
 
 
 def tables(scalars: Values) -> dict[str, int]:
+    inputs, outputs = rows(scalars.get("input_lines")), rows(scalars.get("output_lines"))
     return {
-        INPUT_VOLTAGE: rows(scalars.get("input_lines")),
-        OUTPUT_VOLTAGE: rows(scalars.get("output_lines")),
-        OUTPUT_LOAD: rows(scalars.get("output_lines")),
+        INPUT_FREQUENCY: inputs,
+        INPUT_VOLTAGE: inputs,
+        OUTPUT_VOLTAGE: outputs,
+        OUTPUT_CURRENT: outputs,
+        OUTPUT_POWER: outputs,
+        OUTPUT_LOAD: outputs,
         ALARM_DESCR: rows(scalars.get("alarms_present")),
     }
 
@@ -98,9 +108,12 @@ def parse(scalars: Values, table: Values, now: float) -> Reading:
     per_line(table, OUTPUT_VOLTAGE, 1.0, reading.output_voltage, reading.problems)
     per_line(table, OUTPUT_LOAD, 0.01, reading.load, reading.problems)
     per_line(table, INPUT_VOLTAGE, 1.0, reading.input_voltage, reading.problems)
-    present = d.number("alarms_present")
-    if present is not None:
-        descriptions = column(table, ALARM_DESCR)
+    per_line(table, INPUT_FREQUENCY, 0.1, reading.input_frequency, reading.problems)
+    per_line(table, OUTPUT_CURRENT, 0.1, reading.output_current, reading.problems)
+    per_line(table, OUTPUT_POWER, 1.0, reading.output_power, reading.problems)
+    reading.transfers_total = d.number("input_line_bads")
+    descriptions = column(table, ALARM_DESCR)
+    if d.number("alarms_present") is not None or descriptions:
         reading.alarms = alarm_names(descriptions, WELL_KNOWN_ALARMS, ALARM_NAMES)
         reading.replace_needed = "battery_bad" in reading.alarms
     reading.self_test_result = d.enum("test_result", _TEST, "unknown")

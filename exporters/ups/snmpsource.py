@@ -20,7 +20,7 @@ from typing import TypeVar
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
-from exporters.ups import apc, rfc1628, xups
+from exporters.ups import apc, placeholders, rfc1628, xups
 from exporters.ups import catalogue as m
 from exporters.ups.config import UpsTarget
 from exporters.ups.detect import choose
@@ -105,7 +105,10 @@ class SnmpSource:
         elif not any(columns.values()):
             table = {}
         self._planned[name] = columns
-        return spec.parse(scalars, table, time.time())
+        notes = placeholders.scrub(mib, scalars)
+        reading = spec.parse(scalars, table, time.time())
+        reading.problems.extend(notes)
+        return reading
 
     def close(self) -> None:
         with self._lock:

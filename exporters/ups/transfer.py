@@ -10,7 +10,8 @@ _KEYWORDS = (
     (("rate of change", "changes"), "voltage_change"),
     (("frequency",), "frequency"),
     (("high",), "high_voltage"),
-    (("low", "brownout", "blackout"), "low_voltage"),
+    (("blackout", "power failure", "no input"), "power_failure"),
+    (("low", "brownout"), "low_voltage"),
 )
 
 

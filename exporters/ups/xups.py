@@ -1,9 +1,10 @@
 """Eaton/Powerware XUPS-MIB (ConnectUPS, Network-MS and older Eaton cards).
 
 Units: run time in seconds (65535 = not available), battery voltage in volts, load and
-charge in percent, line voltages in volts. There is no battery temperature (only ambient)
-and no date of the last self-test. Battery status is derived from the ABM state and the
-well-known alarms.
+charge in percent, line voltages in volts, output current in amperes and power in watts per
+phase, input frequency in 0.1 Hz (one value for all phases, exported as line 1). There is
+no battery temperature (only ambient) and no date of the last self-test. Battery status is
+derived from the ABM state and the well-known alarms.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SCALARS = {
     "battery_voltage": f"{BASE}.2.2.0",
     "capacity": f"{BASE}.2.4.0",
     "abm_status": f"{BASE}.2.5.0",
+    "input_frequency": f"{BASE}.3.1.0",
     "input_phases": f"{BASE}.3.3.0",
     "output_load": f"{BASE}.4.1.0",
     "output_phases": f"{BASE}.4.3.0",
@@ -31,6 +33,8 @@ SCALARS = {
 }
 INPUT_VOLTAGE = f"{BASE}.3.4.1.2"
 OUTPUT_VOLTAGE = f"{BASE}.4.4.1.2"
+OUTPUT_CURRENT = f"{BASE}.4.4.1.3"  # A RMS
+OUTPUT_WATTS = f"{BASE}.4.4.1.4"  # W
 ALARM_DESCR = f"{BASE}.7.2.1.2"
 WELL_KNOWN_ALARMS = f"{BASE}.7"
 NA = (65535,)
@@ -97,6 +101,8 @@ def tables(scalars: Values) -> dict[str, int]:
     return {
         INPUT_VOLTAGE: rows(scalars.get("input_phases")),
         OUTPUT_VOLTAGE: rows(scalars.get("output_phases")),
+        OUTPUT_CURRENT: rows(scalars.get("output_phases")),
+        OUTPUT_WATTS: rows(scalars.get("output_phases")),
         ALARM_DESCR: rows(scalars.get("alarms")),
     }
 
@@ -128,7 +134,12 @@ def parse(scalars: Values, table: Values, now: float) -> Reading:
         reading.load["1" if d.number("output_phases") == 1 else "total"] = load
     per_line(table, INPUT_VOLTAGE, 1.0, reading.input_voltage, reading.problems)
     per_line(table, OUTPUT_VOLTAGE, 1.0, reading.output_voltage, reading.problems)
-    if d.number("alarms") is not None:
+    per_line(table, OUTPUT_CURRENT, 1.0, reading.output_current, reading.problems)
+    per_line(table, OUTPUT_WATTS, 1.0, reading.output_power, reading.problems)
+    frequency = d.scaled("input_frequency", 0.1, na=NA, low=0)
+    if frequency is not None:
+        reading.input_frequency["1"] = frequency  # one value for all phases
+    if d.number("alarms") is not None or column(table, ALARM_DESCR):
         descriptions = column(table, ALARM_DESCR)
         reading.alarms = alarm_names(descriptions, WELL_KNOWN_ALARMS, ALARM_NAMES)
         reading.replace_needed = "battery_bad" in reading.alarms

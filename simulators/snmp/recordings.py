@@ -15,6 +15,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 APC = "1.3.6.1.4.1.318.1.1.1"
 XUPS = "1.3.6.1.4.1.534.1"
+UPS_MIB = "1.3.6.1.2.1.33.1"
 SYS = "1.3.6.1.2.1.1"
 Record = tuple[str, str]  # (snmprec type tag, value)
 
@@ -57,15 +58,18 @@ def apc_smartups(test_date: str = "11/20/26") -> dict[str, Record]:
         f"{APC}.3.2.1.0": ("66", "230"),
         f"{APC}.3.2.4.0": ("66", "50"),
         f"{APC}.3.3.1.0": ("66", "2312"),
+        f"{APC}.3.2.5.0": ("2", "1"),  # upsAdvInputLineFailCause: noTransfer
         f"{APC}.3.3.4.0": ("66", "500"),
         f"{APC}.4.1.1.0": ("2:writecache", "value=2"),
         f"{APC}.4.2.1.0": ("66", "230"),
         f"{APC}.4.2.2.0": ("66", "50"),
         f"{APC}.4.2.3.0": ("66", "34"),
         f"{APC}.4.2.4.0": ("66", "3"),
+        f"{APC}.4.2.8.0": ("66", "340"),  # upsAdvOutputActivePower (W)
         f"{APC}.4.3.1.0": ("66", "2300"),
         f"{APC}.4.3.2.0": ("66", "500"),
         f"{APC}.4.3.3.0": ("66", "342"),
+        f"{APC}.4.3.4.0": ("66", "34"),  # upsHighPrecOutputCurrent (0.1 A)
         f"{APC}.7.2.3.0": ("2:writecache", "value=1"),
         f"{APC}.7.2.4.0": ("4", test_date),
         f"{APC}.11.1.1.0": ("4:writecache", f"value={ONLINE_FLAGS}"),
@@ -121,6 +125,48 @@ def eaton_xups(alarms: tuple[str, ...] = ()) -> dict[str, Record]:
     return records
 
 
+def rfc1628_card(
+    vendor: str, model: str, minutes: int, line_counts: bool = True, sys_object_id: str = ""
+) -> dict[str, Record]:
+    """A single-phase UPS with a card answering only the UPS-MIB (RFC 1628).
+
+    `line_counts=False` leaves out upsInputNumLines and upsOutputNumLines while the tables
+    are there (the exporter then walks the columns, bounded).
+    """
+    records: dict[str, Record] = {
+        f"{SYS}.1.0": ("4", f"{model} network card"),
+        f"{SYS}.2.0": ("6", sys_object_id or "1.3.6.1.4.1.8072.3.2.10"),
+        f"{SYS}.3.0": ("67", "5000000"),
+        f"{UPS_MIB}.1.1.0": ("4", vendor),
+        f"{UPS_MIB}.1.2.0": ("4", model),
+        f"{UPS_MIB}.1.3.0": ("4", "02.14.0026"),
+        f"{UPS_MIB}.2.1.0": ("2", "2"),
+        f"{UPS_MIB}.2.2.0": ("2", "0"),
+        f"{UPS_MIB}.2.3.0": ("2", str(minutes)),
+        f"{UPS_MIB}.2.4.0": ("2", "100"),
+        f"{UPS_MIB}.2.5.0": ("2", "2730"),
+        f"{UPS_MIB}.2.7.0": ("2", "24"),
+        f"{UPS_MIB}.3.1.0": ("65", "4"),  # upsInputLineBads
+        f"{UPS_MIB}.3.2.0": ("2", "1"),
+        f"{UPS_MIB}.3.3.1.1.1": ("2", "1"),
+        f"{UPS_MIB}.3.3.1.2.1": ("2", "499"),  # 49.9 Hz
+        f"{UPS_MIB}.3.3.1.3.1": ("2", "231"),
+        f"{UPS_MIB}.4.1.0": ("2", "3"),
+        f"{UPS_MIB}.4.2.0": ("2", "500"),
+        f"{UPS_MIB}.4.3.0": ("2", "1"),
+        f"{UPS_MIB}.4.4.1.1.1": ("2", "1"),
+        f"{UPS_MIB}.4.4.1.2.1": ("2", "230"),
+        f"{UPS_MIB}.4.4.1.3.1": ("2", "41"),  # 4.1 A
+        f"{UPS_MIB}.4.4.1.4.1": ("2", "820"),  # W
+        f"{UPS_MIB}.4.4.1.5.1": ("2", "38"),
+        f"{UPS_MIB}.6.1.0": ("66", "0"),
+        f"{UPS_MIB}.7.3.0": ("2", "1"),
+    }
+    if not line_counts:
+        del records[f"{UPS_MIB}.3.2.0"], records[f"{UPS_MIB}.4.3.0"]
+    return records
+
+
 def _with(base: Mapping[str, Record], **changes: Record) -> dict[str, Record]:
     """`base` with records replaced; keys are the APC/XUPS-relative OID with '_' for '.'."""
     out = dict(base)
@@ -144,6 +190,7 @@ def recordings(test_date: str = "11/20/26") -> dict[str, dict[str, Record]]:
             apc_2_2_3_0=("67", "180000"),
             apc_2_3_1_0=("66", "850"),
             apc_11_1_1_0=("4", _flags(2, 6, 19)),
+            apc_3_2_5_0=("2", "4"),  # blackout
         ),
         "apc-low-battery": _with(
             apc,
@@ -168,6 +215,13 @@ def recordings(test_date: str = "11/20/26") -> dict[str, dict[str, Record]]:
             apc_4_1_1_0=("4", "online"),
             apc_7_2_4_0=("4", "13/45/99"),
             apc_11_1_1_0=("6", "1.3.6.1.4.1.318"),
+        ),
+        "rfc1628-no-line-counts": rfc1628_card(
+            "Generic", "UPS 3000 RT", minutes=47, line_counts=False
+        ),
+        # the Eaton 9PX reports upsEstimatedMinutesRemaining 999 (its display's maximum)
+        "eaton-9px-999": rfc1628_card(
+            "EATON", "Eaton 9PX 11KI RTN G2", minutes=999, sys_object_id="1.3.6.1.4.1.534.6.6.7"
         ),
         "eaton-xups": eaton_xups(),
         "eaton-xups-on-battery": _with(

@@ -404,3 +404,80 @@ targets:
         s.collector.collect_target("ups", s.config.targets["ups"], Deadline.after(1.5), sink)
     assert time.monotonic() - started < 3
     assert value(sink, "ups_snmp_packets_sent") == 3
+
+
+def test_card_without_line_counts_still_has_its_tables_read(
+    agent: SnmpSim, scraper: type[Scraper]
+) -> None:
+    """upsInputNumLines/upsOutputNumLines not answered: a bounded walk of the columns."""
+    s = scraper(v2(agent, "rfc1628-no-line-counts"))
+    sink = s.scrape()
+    assert value(sink, "ups_up") == 1
+    assert value(sink, "ups_input_voltage_volts", line="1") == 231
+    assert value(sink, "ups_input_frequency_hertz", line="1") == pytest.approx(49.9)
+    assert value(sink, "ups_output_voltage_volts", line="1") == 230
+    assert value(sink, "ups_output_current_amperes", line="1") == pytest.approx(4.1)
+    assert value(sink, "ups_output_power_watts", line="1") == 820
+    assert value(sink, "ups_load_ratio", line="1") == pytest.approx(0.38)
+    assert value(sink, "ups_transfers_total") == 4  # upsInputLineBads
+    assert len(sink.samples("ups_input_voltage_volts")) == 1  # the walk stopped at the end
+    # next scrape: GET and the (walking) GETBULK at once, one GETBULK for all columns
+    assert value(s.scrape(), "ups_snmp_packets_sent") == 2
+
+
+def test_eaton_9px_placeholder_run_time_is_left_out(
+    agent: SnmpSim, scraper: type[Scraper], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="exporters.ups")
+    sink = scraper(v2(agent, "eaton-9px-999")).scrape()
+    assert value(sink, "ups_up") == 1
+    assert sink.samples("ups_info")[0].labels["model"] == "Eaton 9PX 11KI RTN G2"
+    assert value(sink, "ups_battery_runtime_seconds") is None  # 999 min is not a run time
+    assert value(sink, "ups_battery_charge_ratio") == 1.0  # the rest stays
+    logged = " ".join(str(getattr(r, "praxis_fields", "")) for r in caplog.records)
+    assert "9PX" in logged and "minutes_remaining" in logged
+
+
+@pytest.mark.parametrize(
+    ("community", "expected"),
+    [
+        (
+            "apc-smartups",
+            {
+                ("ups_input_frequency_hertz", (("line", "1"),)): 50.0,
+                ("ups_output_current_amperes", (("line", "1"),)): 3.4,  # high precision
+                ("ups_output_power_watts", (("line", "1"),)): 340,
+                ("ups_last_transfer_reason", (("reason", "none"),)): 1,
+                ("ups_battery_date_timestamp_seconds", ()): 1552521600,  # 03/14/19
+            },
+        ),
+        ("apc-on-battery", {("ups_last_transfer_reason", (("reason", "power_failure"),)): 1}),
+        (
+            "eaton-xups",
+            {
+                ("ups_input_frequency_hertz", (("line", "1"),)): 50.0,
+                ("ups_output_current_amperes", (("line", "1"),)): 5,
+                ("ups_output_power_watts", (("line", "1"),)): 1050,
+            },
+        ),
+        (
+            "eaton-93e-80",
+            {
+                ("ups_input_frequency_hertz", (("line", "3"),)): 50.0,
+                ("ups_output_current_amperes", (("line", "1"),)): 27.0,
+                ("ups_output_power_watts", (("line", "2"),)): 3600,
+                ("ups_transfers_total", ()): 0,
+            },
+        ),
+    ],
+)
+def test_frequency_current_power(
+    agent: SnmpSim,
+    scraper: type[Scraper],
+    community: str,
+    expected: dict[tuple[str, tuple[tuple[str, str], ...]], float],
+) -> None:
+    sink = scraper(v2(agent, community)).scrape()
+    assert value(sink, "ups_up") == 1
+    for (name, labels), want in expected.items():
+        assert value(sink, name, **dict(labels)) == pytest.approx(want), (name, labels)

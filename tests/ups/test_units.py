@@ -229,3 +229,20 @@ def test_config_errors_name_the_key(snmp: str, message: str) -> None:
 def test_config_rejects_a_bad_port() -> None:
     with pytest.raises(ConfigError, match="address"):
         parse_config("targets:\n  u:\n    address: h:99999\n    snmp: {community: c}\n", UpsConfig)
+
+
+def test_placeholders_are_per_model() -> None:
+    from exporters.ups.placeholders import scrub
+
+    nine_px: dict[str, SnmpValue] = {"model": b"Eaton 9PX 3000i", "minutes_remaining": 999}
+    assert scrub("rfc1628", nine_px) and "minutes_remaining" not in nine_px
+    other: dict[str, SnmpValue] = {"model": b"Big Battery UPS", "minutes_remaining": 999}
+    assert scrub("rfc1628", other) == [] and other["minutes_remaining"] == 999
+    real: dict[str, SnmpValue] = {"model": b"Eaton 9PX 3000i", "minutes_remaining": 42}
+    assert scrub("rfc1628", real) == [] and real["minutes_remaining"] == 42
+
+
+def test_missing_row_count_means_a_bounded_walk() -> None:
+    from exporters.ups.mib import MAX_ROWS, rows
+
+    assert rows(None) == MAX_ROWS and rows(3) == 3 and rows(0) == 0 and rows(500) == MAX_ROWS
