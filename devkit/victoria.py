@@ -152,7 +152,8 @@ class VMAuth(_VMService):
 
 
 def auth_config(users: Mapping[str, str], backend: str) -> dict[str, Any]:
-    """vmauth config: each site may only write (url_map limits the paths it reaches)."""
+    """vmauth config: each site may only write (url_map limits the paths it reaches; the
+    request path is appended to `backend`, the store's base URL)."""
     return {
         "users": [
             {
@@ -228,7 +229,7 @@ class VMAlert(_VMService):
 
     def groups(self) -> list[dict[str, Any]]:
         """The loaded groups with their rules and each rule's last error (vmalert's API)."""
-        with urllib.request.urlopen(f"{self.url}/api/v1/groups", timeout=30) as resp:
+        with urllib.request.urlopen(f"{self.url}/api/v1/rules", timeout=30) as resp:
             return list(json.loads(resp.read())["data"]["groups"])
 
     def alerts(self) -> list[dict[str, Any]]:
