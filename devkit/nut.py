@@ -43,7 +43,13 @@ def upsc(ups: str, address: str, variable: str | None = None, timeout: float = 1
 class NutServer:
     """dummy-ups drivers + upsd on 127.0.0.1:<free port>; `devices` maps UPS name -> .dev text."""
 
-    def __init__(self, workdir: Path, devices: Mapping[str, str], maxconn: int = 64) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        devices: Mapping[str, str],
+        maxconn: int = 64,
+        upsd_extra: str = "",
+    ) -> None:
         self.workdir = workdir
         self.conf = workdir / "conf"
         self.state = workdir / "state"
@@ -61,7 +67,7 @@ class NutServer:
             (self.conf / f"{name}.dev").write_text(text)
             sections.append(f"[{name}]\n  driver = dummy-ups\n  port = {name}.dev\n")
         self._write("ups.conf", "\n".join(sections))
-        self._write("upsd.conf", f"LISTEN 127.0.0.1 {self.port}\nMAXCONN {maxconn}\n")
+        self._write("upsd.conf", f"LISTEN 127.0.0.1 {self.port}\nMAXCONN {maxconn}\n{upsd_extra}")
         self._write(
             "upsd.users",
             f"[{MONITOR_USER}]\n  password = {MONITOR_PASSWORD}\n  upsmon secondary\n",
@@ -183,6 +189,22 @@ def private_run_dir_works() -> bool:
         [*_PRIVATE_RUN, "/tmp", "true"], capture_output=True, timeout=10, check=False
     )
     return probe.returncode == 0
+
+
+def nss_certificate_db(directory: Path, p12: Path, p12_password: str) -> str:
+    """An NSS database holding upsd's key and certificate (Debian's upsd uses NSS for TLS);
+    returns the `upsd.conf` lines (CERTPATH, CERTIDENT) that enable STARTTLS with it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    password = "nss-db-secret"
+    pwfile = directory / "password"
+    pwfile.write_text(password + "\n")
+    db = f"sql:{directory}"
+    for argv in (
+        ["certutil", "-N", "-d", db, "-f", str(pwfile)],
+        ["pk12util", "-i", str(p12), "-d", db, "-W", p12_password, "-K", password],
+    ):
+        subprocess.run(argv, check=True, capture_output=True, timeout=60)
+    return f'CERTPATH {directory}\nCERTIDENT "upsd" "{password}"\nDISABLE_WEAK_SSL true\n'
 
 
 def upsc_clients(ups: str, address: str) -> list[str]:

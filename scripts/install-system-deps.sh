@@ -21,7 +21,7 @@ PACKAGES=(
   # praxis-report: headless Chromium renders the PDF (and the tests' PNGs); poppler-utils
   # (pdfinfo, pdftotext) checks them; DejaVu is the report's font
   chromium poppler-utils fonts-dejavu-core
-  nut-server nut-client libusb-0.1-4
+  nut-server nut-client libusb-0.1-4 libnss3-tools
 )
 
 missing=()
