@@ -6,7 +6,10 @@
 - `gbak-nightly` (gbak_log): last night's gbak run ended with `gbak: ERROR`: failing;
 - `restic-nas` (restic): a real restic repository with two snapshots, checked hourly;
 - `veeam` (veeam): the Veeam REST simulator with a successful and a failed job;
-- `wsb` (push): Windows Server Backup reported failure (event 5) via `POST /push/wsb`.
+- `wsb` (push): Windows Server Backup reported failure (event 5) via `POST /push/wsb`;
+- `robocopy` (push): a copy script that signalled its start 5 hours ago
+  (`POST /push/robocopy/start`) and never finished: longer than its `max_duration` of 3
+  hours (BackupRunTooLong fires); its `schedule` is the time it started.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from demo.context import DemoContext, DemoPart
 from devkit import pki
@@ -27,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 RESTIC_PASSWORD = "demo-restic-passwort"
 VEEAM_PASSWORD = "demo-veeam-passwort"
 PUSH_TOKEN = "demo-push-token-0123456789"
+ROBOCOPY_TOKEN = "demo-robocopy-token-0123456789"
 GBAK_FAILED = """gbak:readied database /srv/medatixx/praxis.fdb for backup
 gbak:creating file /mnt/nas/backup/praxis.fbk
 gbak:starting transaction
@@ -130,6 +136,23 @@ def start(ctx: DemoContext) -> DemoPart:
             failures=1,
         ),
     )
+    started = now - 5 * 3600
+    StateStore(d / "state").save(
+        "robocopy",
+        PushState(
+            last_run=now - 21 * 3600,
+            last_run_success=True,
+            last_success=now - 21 * 3600,
+            size_bytes=120_000_000_000,
+            duration_seconds=3 * 3600 - 600,
+            runs=30,
+            started=started,
+            running=True,
+        ),
+    )
+    # the schedule says the job starts when it did (so BackupDidNotStart stays quiet)
+    start_at = datetime.fromtimestamp(started, ZoneInfo("Europe/Berlin")).strftime("%H:%M")
+    _secret(d / "robocopy.token", ROBOCOPY_TOKEN)
     _secret(d / "restic.password", RESTIC_PASSWORD)
     _secret(d / "veeam.password", VEEAM_PASSWORD)
     _secret(d / "wsb.token", PUSH_TOKEN)
@@ -164,6 +187,11 @@ targets:
   wsb:
     type: push
     token_file: {d / "wsb.token"}
+  robocopy:
+    type: push
+    token_file: {d / "robocopy.token"}
+    max_duration: 3h
+    schedule: {{at: "{start_at}"}}
 """
     )
     return DemoPart(
@@ -174,6 +202,7 @@ targets:
             "usb-disk: weekly image 9 days old -> BackupTooOld",
             "gbak-nightly: gbak ended with an I/O error -> BackupLastRunFailed",
             "veeam: job 'Dateiserver' failed; wsb: Windows Server Backup pushed a failure",
+            "robocopy: started 5 h ago, no result (max_duration 3h) -> BackupRunTooLong",
             f"push a result: curl -H 'Authorization: Bearer {PUSH_TOKEN}' "
             "-d '{\"success\": true}' <exporter>/push/wsb",
         ],

@@ -65,6 +65,17 @@ def test_demo_backups_through_prometheus(
             ("gbak-nightly", ""),
             ("veeam", "Dateiserver"),
         }
+        hung = prom.query(
+            "(time() - backup_last_start_timestamp_seconds > backup_max_duration_seconds)"
+            " and backup_running == 1"
+        )
+        assert {r["metric"]["target"] for r in hung} == {"robocopy"}  # BackupRunTooLong
+        missed = prom.query(
+            "(time() - backup_expected_start_timestamp_seconds > backup_start_grace_seconds)"
+            " unless (backup_last_start_timestamp_seconds"
+            " >= backup_expected_start_timestamp_seconds - backup_start_grace_seconds)"
+        )
+        assert missed == []  # robocopy started when its schedule said
         assert all(r["value"][1] == "1" for r in prom.query("backup_up"))
         assert promtool_check_metrics(exporter.get("/metrics")) == ""
     finally:
