@@ -18,7 +18,7 @@ from exporters.certs import series
 from exporters.certs.config import CertsConfig, CertTarget
 from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
 from exporters.core import Deadline, MetricSink
-from exporters.core.files import FileRefused, is_regular_file, read_bounded
+from exporters.core.files import FileRefused, is_regular_file, large_slot, read_bounded
 from exporters.core.hostport import host_port
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import probe
@@ -117,19 +117,25 @@ class CertsCollector:
 def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certificate]:
     """Read and parse one file; SourceError names the file and the reason."""
     try:
-        # regular files only (a FIFO would hang, /dev/stdout is the exporter's own log),
-        # bounded in size and in how many large files are read at once
-        data = read_bounded(path, MAX_FILE_BYTES)
-    except FileRefused as exc:
-        raise SourceError(f"{path}: {exc.strerror}, not a certificate file") from None
+        size = path.stat().st_size
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return parse_certificates(data, password)
-    except NoCertificateError as exc:
-        raise SkippedFile(f"{path}: {exc}") from None
-    except CertFileError as exc:
-        raise SourceError(f"{path}: {exc}") from None
+    # a large file is read *and parsed* holding one of core.files' few large slots, so
+    # that parallel scrapes of many big files do not multiply their copies in memory
+    with large_slot(size):
+        try:
+            # regular files only (a FIFO would hang, /dev/stdout is the exporter's own log)
+            data = read_bounded(path, MAX_FILE_BYTES)
+        except FileRefused as exc:
+            raise SourceError(f"{path}: {exc.strerror}, not a certificate file") from None
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        try:
+            return parse_certificates(data, password)
+        except NoCertificateError as exc:
+            raise SkippedFile(f"{path}: {exc}") from None
+        except CertFileError as exc:
+            raise SourceError(f"{path}: {exc}") from None
 
 
 def _expand(pattern: str) -> list[Path]:

@@ -19,6 +19,7 @@ from exporters.core.cli import build_parser
 from exporters.core.config import ConfigError, ExporterConfig
 from exporters.core.http import Route
 from exporters.core.logsetup import fields, setup_logging
+from exporters.core.memory import limit_malloc_arenas
 from exporters.core.runtime import Runtime
 from exporters.core.scrape import TargetCollector
 from exporters.core.server import WebSecurity, build_server
@@ -52,6 +53,7 @@ def run_exporter(spec: ExporterSpec, argv: Sequence[str] | None = None) -> int:
         spec.program, spec.description, spec.default_port, f"{spec.name}.yml"
     ).parse_args(argv)
     setup_logging(args.log_level, args.log_format)
+    limit_malloc_arenas()
     try:
         security = WebSecurity(args.web_config_file or None)
         runtime = Runtime(

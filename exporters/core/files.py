@@ -19,6 +19,8 @@ import errno
 import os
 import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 LARGE_READ = 1024 * 1024
 LARGE_READERS = 2
@@ -98,14 +100,31 @@ def _read_fd(fd: int, limit: int, path: str | os.PathLike[str]) -> bytes:
     return b"".join(chunks)
 
 
+_holding = threading.local()
+
+
+@contextmanager
+def large_slot(size: int) -> Iterator[None]:
+    """Hold one of the `LARGE_READERS` slots while working on `size` bytes, if that is
+    large: callers wrap reading *and* parsing a big file, so that its copies in memory
+    are bounded too. Re-entrant within a thread (`read_bounded` inside is fine)."""
+    if size <= LARGE_READ or getattr(_holding, "held", False):
+        yield
+        return
+    with _large:
+        _holding.held = True
+        try:
+            yield
+        finally:
+            _holding.held = False
+
+
 def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     """The whole content of a regular file of at most `limit` bytes."""
     fd, st = _open_regular(path, limit)
     try:
-        if st.st_size > LARGE_READ:
-            with _large:
-                return _read_fd(fd, limit, path)
-        return _read_fd(fd, limit, path)
+        with large_slot(st.st_size):
+            return _read_fd(fd, limit, path)
     finally:
         os.close(fd)
 
@@ -151,6 +170,7 @@ __all__ = [
     "FileRefused",
     "check_regular",
     "is_regular_file",
+    "large_slot",
     "read_bounded",
     "read_tail",
     "read_text_bounded",

@@ -233,3 +233,33 @@ def test_push_state_file_and_ti_pkcs12_file_as_fifo_do_not_hang(tmp_path: Path) 
     cfg = SimpleNamespace(pkcs12_file=tmp_path / "client.p12", pkcs12_password=None)
     with pytest.raises(ValueError, match="not a regular file"):
         _load_pkcs12(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), cfg)  # type: ignore[arg-type]
+
+
+def test_parallel_large_certificate_files_stay_within_memory(
+    tmp_path: Path, start_exporter
+) -> None:
+    """Eight 9 MiB certificate files scraped in parallel: before, every thread parsed its
+    own copy in its own malloc arena and the process stayed at ~250 MB peak. Now at most
+    two large files are read and parsed at once, in two arenas."""
+    import base64
+
+    targets = ""
+    for i in range(8):
+        body = base64.encodebytes(os.urandom(6_800_000))
+        (tmp_path / f"c{i}.pem").write_bytes(
+            b"-----BEGIN CERTIFICATE-----\n" + body + b"-----END CERTIFICATE-----\n"
+        )
+        targets += f"  c{i}:\n    file: {tmp_path / f'c{i}.pem'}\n"
+    proc = start_exporter("certs", f"timeout: 30s\ntargets:\n{targets}")
+
+    def peak_mib() -> int:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+        raise AssertionError("no VmHWM")
+
+    before = peak_mib()
+    for _ in range(2):
+        samples = proc.metrics(timeout=120)
+        assert all(value(samples, "cert_up", target=f"c{i}") == 0 for i in range(8))
+    assert peak_mib() - before < 150
