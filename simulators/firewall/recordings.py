@@ -117,8 +117,8 @@ def fortigate_lab() -> Records:
 
 
 def fortigate_story(now: dt.datetime) -> Records:
-    """The seed story: AV licence ran out 90 days ago, last AV signatures 92 days old;
-    everything else valid and fresh (FortiOS 6.4: no fgLicVersionTable)."""
+    """The seed story: the AV licence ran out 90 days ago and the last AV signatures are 92
+    days old; everything else is valid and fresh (IPS updated 3 hours ago, successfully)."""
     valid = ctime(now + dt.timedelta(days=400))
     old = now - dt.timedelta(days=92)
     fresh = now - dt.timedelta(hours=3)
@@ -130,11 +130,10 @@ def fortigate_story(now: dt.datetime) -> Records:
             ("AntiVirus", ctime(now - dt.timedelta(days=90))),
             ("Web Filtering", valid),
         ],
-        packages=[],
+        packages=[("Attack Definitions", "27.00841", ctime(fresh), "Update succeeded")],
         av=f"89.00912({old:%Y-%m-%d %H:%M})",
         ips=f"27.00841({fresh:%Y-%m-%d %H:%M})",
         links=[("wan1", 0)],
-        version="v6.4.15,build2095,240326 (GA)",
     )
 
 
@@ -201,9 +200,9 @@ def sophos_lab() -> Records:
 
 
 def sophos_healthy(now: dt.datetime) -> Records:
-    """The demo's healthy Sophos: everything subscribed for another year."""
+    """The demo's healthy Sophos HA pair: everything subscribed for another year."""
     until = (now + dt.timedelta(days=365)).strftime("%b %d %Y")
-    return sophos({1: (3, "Dec 31 2999"), 2: (3, until), 3: (3, until), 7: (3, until)})
+    return sophos({1: (3, "Dec 31 2999"), 2: (3, until), 3: (3, until), 7: (3, until)}, ha=True)
 
 
 def watchguard() -> Records:
