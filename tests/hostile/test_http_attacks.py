@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import subprocess
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import pytest
 
 from devkit import pki
 from devkit.exporter import ExporterProcess
-from tests.hostile.helpers import raw_exchange, start_sample, status_of
+from tests.hostile.helpers import bcrypt_hash, raw_exchange, start_sample, status_of
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +50,16 @@ def test_total_header_size_is_bounded(exporter: ExporterProcess) -> None:
     assert status_of(small) == 200
 
 
-def _send_huge_head(port: int) -> None:
+def _send_huge_head(port: int, tls: bool = False) -> None:
     line = b"X-Big: " + b"b" * (60 * 1024) + b"\r\n"
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+            sock = raw
+            if tls:
+                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                sock = ctx.wrap_socket(raw, server_hostname="localhost")
             sock.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
             for _ in range(98):
                 sock.sendall(line)
@@ -69,6 +76,28 @@ def test_many_huge_heads_at_once_stay_within_memory(exporter: ExporterProcess) -
     # before the fix: ~40 MB per connection while parsed, 16 at once -> several 100 MB
     assert _rss_peak_kib(exporter.pid) - before < 120 * 1024
     assert exporter.alive()
+
+
+def test_huge_heads_with_tls_and_basic_auth_stay_within_memory(tmp_path: Path) -> None:
+    # the attack as reported: TLS and basic auth on, every answer 401, 1.5 GB peak before
+    ca = pki.make_ca("hostile CA")
+    server = pki.make_cert("localhost", ca, sans=["localhost", "127.0.0.1"])
+    cert = pki.write_pem(tmp_path / "s.pem", server)
+    key = pki.write_key(tmp_path / "s.key", server)
+    proc = start_sample(
+        tmp_path,
+        web_config=f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n"
+        f"basic_auth_users:\n  prom: {bcrypt_hash()}\n",
+        scheme="https",
+    )
+    try:
+        before = _rss_peak_kib(proc.pid)
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(lambda _: _send_huge_head(proc.port, tls=True), range(16)))
+        assert _rss_peak_kib(proc.pid) - before < 120 * 1024
+        assert proc.alive()
+    finally:
+        proc.stop()
 
 
 def test_slow_head_and_short_body_end_with_an_answer(exporter: ExporterProcess) -> None:
