@@ -30,13 +30,14 @@ from tests.ops.helpers import (
 )
 
 pytestmark = pytest.mark.e2e
-STORY_PARTS = ["backup", "certs", "firebird", "mssql", "ti", "ups", "windows"]
+STORY_PARTS = ["backup", "certs", "firebird", "firewall", "mssql", "ti", "ups", "windows"]
 PARTS = [p for p in STORY_PARTS if p in available_parts()]
 # What a board query shows of each part: its metric prefix and its fleet area.
 SHOWS = {
     "backup": ("backup_", 'area="backup"'),
     "certs": ("cert_", 'area="certs"'),
     "firebird": ("firebird_",),
+    "firewall": ("firewall_", 'area="firewall"'),
     "mssql": ("mssql_",),
     "ti": ("ti_", 'area="ti"'),
     "ups": ("ups_", 'area="ups"'),
@@ -157,6 +158,24 @@ def test_firewall_licence_expired_is_critical(practice: dict[str, Any]) -> None:
     rcv: WebhookReceiver = practice["receiver"]
     alert = rcv.wait_for("pager", "CertExpired", target="firewall-licence")
     assert alert["labels"]["severity"] == "critical"
+
+
+@needs("firewall")
+def test_firewall_licence_ran_out_and_signatures_are_three_months_old(
+    practice: dict[str, Any],
+) -> None:
+    """The FortiGate's AV licence ran out 90 days ago and its last AV signatures are 92 days
+    old: exactly the licence and the signature alert, both critical, to the pager."""
+    rcv: WebhookReceiver = practice["receiver"]
+    prom: PrometheusFromConfig = practice["prometheus"]
+    story = {"FirewallLicenceExpired", "FirewallSignaturesTooOld"}
+    for name in sorted(story):
+        alert = rcv.wait_for("pager", name, target="fortigate", site=SITE)
+        assert alert["labels"]["severity"] == "critical"
+    firing = prom.query(f'ALERTS{{alertname=~"Firewall.*", site="{SITE}"}}')
+    assert {a["metric"]["alertname"] for a in firing} == story
+    assert {a["metric"]["target"] for a in firing} == {"fortigate"}
+    assert {a["metric"].get("engine", a["metric"].get("module")) for a in firing} == {"antivirus"}
 
 
 @needs("ti")
