@@ -182,3 +182,36 @@ def test_config_defaults_ports() -> None:
     assert c.targets["b"].apcupsd is not None
     assert c.targets["b"].apcupsd.host_port() == ("::1", 3551)
     assert c.targets["a"].source == "nut" and c.targets["b"].source == "apcupsd"
+
+
+def test_resolver_never_holds_a_scrape_past_its_deadline() -> None:
+    import threading
+    import time
+
+    from exporters.core.deadline import Deadline
+    from exporters.ups.resolve import ResolveError, Resolver, normalize
+
+    gate = threading.Event()
+
+    class HungDns(Resolver):
+        def _lookup(self, name: str) -> frozenset[str]:
+            gate.wait(30)  # a DNS server that does not answer until released
+            with self._lock:
+                self._cache[name] = (time.monotonic() + self.ttl, frozenset({"10.0.0.7"}))
+                self._pending.pop(name, None)
+            return frozenset({"10.0.0.7"})
+
+    resolver = HungDns()
+    try:
+        assert resolver.addresses("10.0.0.9", Deadline.after(0)) == {"10.0.0.9"}  # no lookup
+        with pytest.raises(ResolveError, match="did not finish before the deadline"):
+            resolver.addresses("praxis-server", Deadline.after(0.2))
+        gate.set()
+        end = time.monotonic() + 30
+        while time.monotonic() < end and "praxis-server" not in resolver._cache:
+            time.sleep(0.01)
+        assert resolver.addresses("praxis-server", Deadline.after(0.2)) == {"10.0.0.7"}
+    finally:
+        resolver.close()
+    assert normalize("::ffff:127.0.0.1") == "127.0.0.1" and normalize("[::1]") == "::1"
+    assert normalize("server") is None
