@@ -74,6 +74,11 @@ class FirewallTarget(TargetBase):
 
     @model_validator(mode="after")
     def _sources(self) -> FirewallTarget:
+        if self.vendor == "lancom":
+            raise ValueError(
+                "vendor lancom is not implemented yet: its licence table could not be "
+                "verified from the LCOS-MIB (see docs/exporters/firewall.md)"
+            )
         if self.snmp is not None and self.address is None:
             raise ValueError("snmp needs address (host or host:port)")
         if self.vendor == "opnsense":

@@ -258,3 +258,56 @@ def test_version_only_engines_get_a_first_seen_time() -> None:
         sink.sample_value("firewall_signature_update_timestamp_seconds", {"engine": "antivirus"})
         == 50.0
     )
+
+
+CONFIG_ERRORS = [
+    ("targets:\n  fw:\n    vendor: opnsense\n    api: {url: 'https://x'}\n", "key and secret"),
+    ("targets:\n  fw:\n    address: 10.0.0.1\n", "needs snmp"),
+    ("targets:\n  fw:\n    vendor: lancom\n    address: x\n    snmp: {community: c}\n", "lancom"),
+    (
+        "targets:\n  fw:\n    address: x\n    timezone: Mars/Olympus\n    snmp: {community: c}\n",
+        "unknown time zone",
+    ),
+    ("targets:\n  fw:\n    vendor: fortigate\n    api: {url: 'ftp://x', token: t}\n", "https"),
+    (
+        "targets:\n  fw:\n    vendor: fortigate\n    api: {url: 'https://u:p@x', token: t}\n",
+        "credentials",
+    ),
+    ("targets:\n  fw:\n    address: 'x:99999'\n    snmp: {community: c}\n", "port"),
+    (
+        "targets:\n  fw:\n    address: x\n    api: {url: 'https://x', token: t}\n"
+        "    snmp: {community: c}\n",
+        "explicit vendor",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), CONFIG_ERRORS)
+def test_config_errors_name_the_problem(text: str, message: str) -> None:
+    from exporters.core.config import ConfigError, parse_config
+    from exporters.firewall.config import FirewallConfig
+
+    with pytest.raises(ConfigError) as err:
+        parse_config(text, FirewallConfig, source="firewall.yml")
+    assert message in str(err.value) and "firewall.yml: targets.fw" in str(err.value)
+
+
+def test_config_error_never_prints_the_token(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    config = tmp_path / "firewall.yml"
+    config.write_text(
+        "targets:\n  fw:\n    vendor: fortigate\n"
+        "    api: {url: 'ftp://x', token: super-secret-token-value}\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "exporters.firewall", f"--config.file={config}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 2
+    assert "targets.fw.api.url" in result.stderr
+    assert "super-secret-token-value" not in result.stderr + result.stdout
