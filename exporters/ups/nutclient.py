@@ -183,7 +183,8 @@ def query(
         version = lines.line("the answer to VER")
         if version.startswith("ERR"):
             raise _error(version, "VER", where)
-        answer.version = version.strip()[:200]
+        # 'Network UPS Tools upsd 2.8.0 - http://www.networkupstools.org/': no URL in a label
+        answer.version = version.split(" - ", 1)[0].strip()[:100]
         for words in _list(lines, "VAR", ups, MAX_VARS) or []:
             if len(words) != 2:
                 raise NutError(f"{where}: malformed VAR line")
