@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from exporters.core.files import is_regular_file
+
 CLASSES = ("corruption", "io", "lock")
 
 _PATTERNS: dict[str, re.Pattern[str]] = {
@@ -82,6 +84,10 @@ class LogFollower:
         try:
             st = os.stat(self.path)
         except OSError:
+            self.readable = False
+            self._drain_old()
+            return dict(self.parser.counts)
+        if not is_regular_file(self.path):  # a FIFO or device would block or never end
             self.readable = False
             self._drain_old()
             return dict(self.parser.counts)

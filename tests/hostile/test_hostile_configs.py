@@ -126,3 +126,23 @@ def test_emptied_config_on_reload_keeps_the_targets(tmp_path: Path) -> None:
         assert requests.get(f"{proc.url}/metrics", timeout=30).status_code == 200
     finally:
         proc.stop()
+
+
+def test_reload_with_a_fifo_secret_answers_and_keeps_the_config(tmp_path: Path) -> None:
+    import os
+
+    config = tmp_path / "c.yml"
+    config.write_text(GOOD)
+    proc = ExporterProcess("sample", config, tmp_path, module="devkit.sample_exporter")
+    try:
+        os.mkfifo(tmp_path / "pw")
+        config.write_text(GOOD + f"    password_file: {tmp_path / 'pw'}\n")
+        # before: this reload, and every later one, hung while the gauge stayed 1
+        assert requests.post(f"{proc.url}/-/reload", timeout=30).status_code == 500
+        config.write_text(GOOD)
+        assert requests.post(f"{proc.url}/-/reload", timeout=30).status_code == 200
+        samples = parse_samples(proc.get("/metrics"))
+        assert value(samples, "sample_exporter_config_reload_failures_total") == 1
+        assert "not a regular file" in proc.log_text()
+    finally:
+        proc.stop()

@@ -263,3 +263,14 @@ def test_parallel_large_certificate_files_stay_within_memory(
         samples = proc.metrics(timeout=120)
         assert all(value(samples, "cert_up", target=f"c{i}") == 0 for i in range(8))
     assert peak_mib() - before < 150
+
+
+def test_firebird_log_follower_skips_a_fifo(tmp_path: Path) -> None:
+    from exporters.firebird.logscan import LogFollower
+
+    fifo = tmp_path / "firebird.log"
+    os.mkfifo(fifo)
+    follower = LogFollower(str(fifo))
+    follower.poll()  # before: open() blocked for ever on the FIFO
+    assert follower.readable is False
+    follower.close()
