@@ -336,6 +336,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, method: str, response: Response) -> None:
         """Status line, headers and body in one write (see `setup` on Nagle)."""
+        self.connection.settimeout(IDLE_TIMEOUT)  # the head/body deadline is over now
         body = response.body
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
