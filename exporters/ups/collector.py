@@ -8,6 +8,7 @@ all of them, and the shutdown-chain settings of the target are written here.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
@@ -15,7 +16,9 @@ from exporters.ups import catalogue as m
 from exporters.ups.config import UpsConfig, UpsTarget
 from exporters.ups.daemonsource import DaemonSource
 from exporters.ups.reading import render
-from exporters.ups.snmpsource import SnmpSource
+
+if TYPE_CHECKING:
+    from exporters.ups.snmpsource import SnmpSource
 
 log = logging.getLogger("exporters.ups")
 MAX_REPORTED = 1000
@@ -24,11 +27,17 @@ MAX_REPORTED = 1000
 class UpsCollector:
     def __init__(self, config: UpsConfig) -> None:
         self.config = config
-        self._snmp = SnmpSource()
+        self._snmp: SnmpSource | None = None
         self._daemons = DaemonSource()
         self._reported: set[tuple[str, str]] = set()
+        if any(t.snmp is not None for t in config.targets.values()):
+            # pysnmp costs about 12 MiB and an event-loop thread: a practice with only a USB
+            # UPS (NUT, apcupsd) does not pay for it
+            from exporters.ups.snmpsource import SnmpSource
+
+            self._snmp = SnmpSource()
         for name, target in config.targets.items():
-            if target.snmp is not None:
+            if target.snmp is not None and self._snmp is not None:
                 self._snmp.prepare(name, target, config.target_timeout(name))
 
     def collect_target(
@@ -40,6 +49,7 @@ class UpsCollector:
         elif target.apcupsd is not None:
             reading = self._daemons.read_apcupsd(target.apcupsd, deadline)
         else:
+            assert self._snmp is not None  # built for every config with an snmp target
             timeout = self.config.target_timeout(name)
             reading = self._snmp.read(name, target, timeout, deadline, sink)
         for problem in [*reading.problems, *problems]:
@@ -59,4 +69,5 @@ class UpsCollector:
 
     def close(self) -> None:
         self._daemons.close()
-        self._snmp.close()
+        if self._snmp is not None:
+            self._snmp.close()

@@ -215,3 +215,23 @@ def test_resolver_never_holds_a_scrape_past_its_deadline() -> None:
         resolver.close()
     assert normalize("::ffff:127.0.0.1") == "127.0.0.1" and normalize("[::1]") == "::1"
     assert normalize("server") is None
+
+
+def test_a_usb_only_config_does_not_load_pysnmp() -> None:
+    """pysnmp (about 12 MiB) is imported only when the config has an snmp target."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from exporters.core.config import parse_config\n"
+        "from exporters.ups.config import UpsConfig\n"
+        "from exporters.ups.collector import UpsCollector\n"
+        "t = 'targets:\\n  a: {nut: {address: h, ups: x}}\\n  b: {apcupsd: {address: h}}\\n'\n"
+        "UpsCollector(parse_config(t, UpsConfig)).close()\n"
+        "print(any(m.startswith('pysnmp') for m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "False"
