@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from devkit import fbembedded
-from devkit.exporter import parse_samples, value
+from devkit.exporter import ExporterProcess, parse_samples, value
 from devkit.prometheus import REPO, promtool_check_metrics
 
 pytestmark = pytest.mark.integration
@@ -97,3 +98,41 @@ def test_real_engine(version: str, tmp_path: Path) -> None:
         assert get("firebird_driver_info", "legacy", driver="fdb", client_version="3.0") == 1
         assert get("firebird_oldest_transaction", "legacy") == oit
         assert get("firebird_forced_writes", "legacy") == 1
+
+
+CREATE = (
+    "import sys\n"
+    "from firebird.driver import create_database, driver_config\n"
+    "driver_config.fb_client_library.value = sys.argv[1]\n"
+    "create_database(sys.argv[2], user='SYSDBA').close()\n"
+)
+
+
+def test_exporter_process_with_client_library(
+    start_exporter: Callable[..., ExporterProcess], tmp_path: Path
+) -> None:
+    """The exporter as it is deployed: `client_library` in its config (not set by a test),
+    its own client root (`FIREBIRD` mirrored for ConnectionTimeout) around the engine's."""
+    engine = fbembedded.install("5.0")
+    env = engine.env(tmp_path)
+    database = tmp_path / "praxis.fdb"
+    subprocess.run(
+        [sys.executable, "-c", CREATE, str(engine.client_library), str(database)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    exporter = start_exporter(
+        "firebird",
+        f"client_library: {engine.client_library}\nconnect_timeout: 2s\ntargets:\n"
+        f"  praxis:\n    dsn: {database}\n    password: embedded-needs-none\n",
+        env=env,
+    )
+    text = exporter.get("/metrics")
+    assert promtool_check_metrics(text) == ""
+    samples = parse_samples(text)
+    assert value(samples, "firebird_up", target="praxis") == 1
+    assert value(samples, "firebird_info", ods="13.1", version="5.0.4") == 1
+    assert value(samples, "firebird_driver_info", client_version="5.0") == 1
+    assert value(samples, "firebird_forced_writes") == 1
