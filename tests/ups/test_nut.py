@@ -297,3 +297,32 @@ targets:
     sink = scraper(config).scrape()
     assert value(sink, "ups_up") == 0  # unknown UPS: fails after USERNAME/PASSWORD were OK
     assert "nut-test-secret" not in caplog.text + logged(caplog)
+
+
+def _upsd_before_2_8(conn: socket.socket) -> None:
+    """What NUT 2.7 answers: LIST CLIENT did not exist yet (ERR UNKNOWN-COMMAND)."""
+    read_request(conn)
+    conn.sendall(
+        b"Network UPS Tools upsd 2.7.4 - http://www.networkupstools.org/\n"
+        b"BEGIN LIST VAR x\n"
+        b'VAR x ups.status "OL"\n'
+        b'VAR x battery.runtime "1200"\n'
+        b"END LIST VAR x\n"
+        b"ERR UNKNOWN-COMMAND\n"
+        b"OK Goodbye\n"
+    )
+
+
+def test_upsd_without_list_client_still_reads_the_ups(
+    scraper: type[Scraper], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="exporters.ups")
+    extra = "    expected_shutdown_clients: [127.0.0.1]\n"
+    with Scripted(_upsd_before_2_8) as peer:
+        sink = scraper(nut_config(peer.address, "x", extra)).scrape()
+    assert value(sink, "ups_up") == 1
+    assert value(sink, "ups_battery_runtime_seconds") == 1200
+    assert sink.samples("ups_shutdown_clients") == []  # unknown, not 0
+    assert sink.samples("ups_shutdown_client_attached") == []
+    assert "LIST CLIENT" in logged(caplog)
+    assert sink.samples("ups_daemon_info")[0].labels["version"] == "Network UPS Tools upsd 2.7.4"
