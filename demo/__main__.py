@@ -48,15 +48,19 @@ def main() -> None:
         print("\nfiring demo alerts:" if firing else "\nno alerts firing yet", flush=True)
         for name, target in firing:
             print(f"  {name}  {target}", flush=True)
-        print("\npractice report (praxis-report, since the demo started):", flush=True)
-        for line in demo_report.write(demo.prometheus.url, SITE, started, workdir / "report"):
+        report = (demo.prometheus.url, SITE, started, workdir / "report")
+        print("\npractice report (praxis-report since the demo started, refreshed every minute):")
+        for line in demo_report.write(*report):
             print(f"  {line}", flush=True)
         if args.once:
             return
         print("\nrunning; press Ctrl-C to stop", flush=True)
         try:
+            seconds = 0
             while not stop.wait(1):
-                pass
+                seconds += 1
+                if seconds % 60 == 0:
+                    demo_report.write(*report)
         except KeyboardInterrupt:
             pass
 

@@ -64,79 +64,85 @@ def expiries(facts: dict[str, list[tuple[dict[str, str], float]]], as_of: float)
     return out
 
 
+def _target(labels: dict[str, str]) -> str:
+    return labels.get("target") or labels.get("instance", "")
+
+
 def inventory(facts: dict[str, list[tuple[dict[str, str], float]]]) -> list[Fact]:
-    """Facts only, in a fixed order; label values are shown as the exporters wrote them."""
+    """Facts only, per group and target, in a fixed order; label values are shown as the
+    exporters wrote them."""
     out: list[Fact] = []
 
     def each(key: str) -> list[tuple[dict[str, str], float]]:
         return sorted(facts.get(key, []), key=lambda lv: sorted(lv[0].items()))
 
+    def add(group: str, item: str, value: str, kind: str, labels: dict[str, str]) -> None:
+        out.append(Fact(group, item, value, kind, _target(labels)))
+
     for labels, _ in each("ti_connector"):
-        desc = " ".join(
-            x for x in (labels.get("vendor"), labels.get("product")) if x
-        ) or labels.get("target", "?")
-        out.append(Fact("ti", "connector", f"{desc}; FW {labels.get('fw_version', '?')}"))
+        desc = " ".join(x for x in (labels.get("vendor"), labels.get("product")) if x) or "?"
+        add("ti", "connector", f"{desc}; FW {labels.get('fw_version', '?')}", "text", labels)
     for labels, value in each("ti_terminal"):
         name = labels.get("name") or labels.get("ct_id", "?")
-        out.append(Fact("ti", "terminal", f"{name} ({labels.get('ct_id', '')})", "text"))
-        out.append(Fact("ti", "terminal_connected", str(int(value)), "flag"))
+        add("ti", "terminal", f"{name} ({labels.get('ct_id', '')})", "text", labels)
+        add("ti", "terminal_connected", str(int(value)), "flag", labels)
     for labels, value in each("ti_card"):
-        out.append(Fact("ti", "card", expiry_name("ti_card", labels)))
-        out.append(Fact("ti", "card_expiry", str(value), "date"))
+        add("ti", "card", expiry_name("ti_card", labels), "text", labels)
+        add("ti", "card_expiry", str(value), "date", labels)
+    replaced = {_target(lb): v for lb, v in facts.get("ups_battery_replaced", [])}
+    replace = {_target(lb): v for lb, v in facts.get("ups_replace", [])}
+    self_test = {_target(lb): v for lb, v in facts.get("ups_self_test", [])}
+    result = {_target(lb): lb.get("result", "?") for lb, _ in facts.get("ups_self_test_result", [])}
     for labels, _ in each("ups"):
+        target = _target(labels)
         desc = " ".join(x for x in (labels.get("vendor"), labels.get("model")) if x) or "?"
         fw = labels.get("firmware")
-        out.append(Fact("ups", "ups_model", f"{desc}; FW {fw}" if fw else desc))
+        add("ups", "ups_model", f"{desc}; FW {fw}" if fw else desc, "text", labels)
         if labels.get("serial"):
-            out.append(Fact("ups", "serial", labels["serial"]))
-    for _, value in each("ups_battery_replaced"):
-        out.append(Fact("ups", "battery_replaced", str(value), "timestamp"))
-    if facts.get("ups") and not facts.get("ups_battery_replaced"):
-        out.append(Fact("ups", "battery_replaced", "", "not_reported"))
-    for _, value in each("ups_replace"):
-        out.append(Fact("ups", "battery_replace_needed", str(int(value)), "flag"))
-    for _, value in each("ups_self_test"):
-        out.append(Fact("ups", "self_test", str(value), "timestamp"))
-    for labels, _ in each("ups_self_test_result"):
-        out.append(Fact("ups", "self_test_result", labels.get("result", "?")))
+            add("ups", "serial", labels["serial"], "text", labels)
+        if target in replaced:
+            add("ups", "battery_replaced", str(replaced[target]), "timestamp", labels)
+        else:
+            add("ups", "battery_replaced", "", "not_reported", labels)
+        if target in replace:
+            add("ups", "battery_replace_needed", str(int(replace[target])), "flag", labels)
+        if target in self_test:
+            add("ups", "self_test", str(self_test[target]), "timestamp", labels)
+        if target in result:
+            add("ups", "self_test_result", result[target], "text", labels)
+    sizes = {_target(lb): v for lb, v in facts.get("firebird_size", [])}
+    forced = {_target(lb): v for lb, v in facts.get("firebird_forced_writes", [])}
     for labels, _ in each("firebird"):
-        out.append(
-            Fact(
-                "database",
-                "firebird",
-                f"Firebird {labels.get('version', '?')} (ODS {labels.get('ods', '?')}), "
-                f"{labels.get('database', '')}",
-            )
+        target = _target(labels)
+        text = (
+            f"Firebird {labels.get('version', '?')} (ODS {labels.get('ods', '?')}), "
+            f"{labels.get('database', '')}"
         )
-    for _, value in each("firebird_size"):
-        out.append(Fact("database", "size", str(value), "bytes"))
-    for _, value in each("firebird_forced_writes"):
-        out.append(Fact("database", "forced_writes", str(int(value)), "flag"))
+        add("database", "firebird", text, "text", labels)
+        if target in sizes:
+            add("database", "size", str(sizes[target]), "bytes", labels)
+        if target in forced:
+            add("database", "forced_writes", str(int(forced[target])), "flag", labels)
     for labels, _ in each("mssql"):
-        out.append(
-            Fact(
-                "database",
-                "mssql",
-                f"SQL Server {labels.get('version', '?')} {labels.get('edition', '')}".strip(),
-            )
-        )
+        text = f"SQL Server {labels.get('version', '?')} {labels.get('edition', '')}".strip()
+        add("database", "mssql", text, "text", labels)
     for labels, value in each("mssql_size"):
-        out.append(Fact("database", f"size:{labels.get('database', '?')}", str(value), "bytes"))
+        add("database", f"size:{labels.get('database', '?')}", str(value), "bytes", labels)
     last_success = {job_name(lb): v for lb, v in facts.get("backup_last_success", [])}
     for labels, value in each("backup_job"):
         job = job_name(labels)
-        out.append(Fact("backup", "job", job))
-        out.append(Fact("backup", "max_age", str(value), "seconds"))
+        add("backup", "job", job, "text", labels)
+        add("backup", "max_age", str(value), "seconds", labels)
         if job in last_success:
-            out.append(Fact("backup", "last_success", str(last_success[job]), "timestamp"))
+            add("backup", "last_success", str(last_success[job]), "timestamp", labels)
     certs = facts.get("cert", [])
     if certs:
         names = {expiry_name("cert", lb) for lb, _ in certs}
         out.append(Fact("certs", "count", str(len(names))))
     for labels, _ in each("firewall"):
         desc = " ".join(x for x in (labels.get("vendor"), labels.get("model")) if x) or "?"
-        out.append(Fact("firewall", "firewall", f"{desc}; FW {labels.get('firmware', '?')}"))
+        add("firewall", "firewall", f"{desc}; FW {labels.get('firmware', '?')}", "text", labels)
     for labels, _ in each("server_os"):
         desc = " ".join(x for x in (labels.get("product"), labels.get("version")) if x) or "?"
-        out.append(Fact("server", "os", desc))
+        add("server", "os", desc, "text", labels)
     return out

@@ -133,7 +133,8 @@ class Fact:
     group: str
     item: str
     value: str
-    kind: str = "text"  # text, timestamp, bytes, seconds, flag
+    kind: str = "text"  # text, timestamp, date, bytes, seconds, flag, not_reported
+    target: str = ""  # the exporter target it belongs to
 
 
 @dataclass

@@ -37,6 +37,7 @@ table.incidents td.alert { overflow-wrap: anywhere; }
 .grey { background: #b8b8b8; }
 tr.incident td { background: #f6f6f6; font-weight: bold; border-top: 1px solid #999; }
 td.alert { padding-left: 5mm; }
+tr.target td { font-style: italic; color: #444; background: #f6f6f6; }
 .crit { color: #b01f1b; font-weight: bold; } .warn { color: #9a6a00; }
 .missing { border: 1px solid #d0312d; background: #fdf1f0; padding: 2mm 3mm; margin: 2mm 0; }
 .missing ul { margin: 0; padding-left: 5mm; }
@@ -148,15 +149,23 @@ def _inventory(t: Texts, r: Report) -> str:
         groups.setdefault(f.group, []).append(f)
     out = []
     for group, items in groups.items():
-        rows = "".join(
-            f"<tr><td>{_e(t('item_' + f.item.split(':')[0]))}"
-            f"{_e(' ' + f.item.split(':', 1)[1]) if ':' in f.item else ''}</td>"
-            f"<td>{_e(_fact_value(t, f))}</td></tr>"
-            for f in items
-        )
+        targets = list(dict.fromkeys(f.target for f in items))
+        rows = []
+        for target in targets:
+            if len(targets) > 1 and group != "backup":
+                rows.append(f'<tr class="target"><td colspan="2">{_e(target)}</td></tr>')
+            for f in items:
+                if f.target != target:
+                    continue
+                item, _, detail = f.item.partition(":")
+                rows.append(
+                    f"<tr><td>{_e(t('item_' + item))}{_e(' ' + detail) if detail else ''}</td>"
+                    f"<td>{_e(_fact_value(t, f))}</td></tr>"
+                )
         out.append(
             f'<section data-group="{_e(group)}"><h3>{_e(t("inv_" + group))}</h3>'
-            f"<table><colgroup><col style='width:42%'><col></colgroup>{rows}</table></section>"
+            f"<table><colgroup><col style='width:42%'><col></colgroup>{''.join(rows)}"
+            "</table></section>"
         )
     return f'<div class="inv">{"".join(out)}</div>'
 

@@ -401,18 +401,15 @@ class Texts:
         return f"{local:%d.%m.%Y}" if self.german else f"{local:%Y-%m-%d}"
 
     def duration(self, seconds: float) -> str:
-        minutes = round(seconds / 60)
-        days, rest = divmod(minutes, 1440)
-        hours, mins = divmod(rest, 60)
-        if self.german:
-            parts = [f"{days} T."] if days else []
-            parts += [f"{hours} Std."] if hours or days else []
-            parts.append(f"{mins} Min.")
-        else:
-            parts = [f"{days} d"] if days else []
-            parts += [f"{hours} h"] if hours or days else []
-            parts.append(f"{mins} min")
-        return " ".join(parts)
+        """Days, hours, minutes without zero parts; seconds only below ten minutes."""
+        total = max(0, round(seconds))
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        mins, secs = divmod(rest, 60)
+        units = ("T.", "Std.", "Min.", "Sek.") if self.german else ("d", "h", "min", "s")
+        values = [days, hours, mins, secs if total < 600 else 0]
+        parts = [f"{v} {u}" for v, u in zip(values, units, strict=True) if v]
+        return " ".join(parts) or f"0 {units[2]}"
 
     def bytes(self, value: float) -> str:
         units = ["B", "KiB", "MiB", "GiB", "TiB"]

@@ -166,8 +166,10 @@ def test_number_formats() -> None:
     de, en = Texts("de"), Texts("en")
     assert de.percent(0.99996) == "99,99 %" and de.percent(1) == "100 %"
     assert en.percent(0.777181) == "77.71 %"
-    assert de.duration(6 * 86400 + 22 * 3600) == "6 T. 22 Std. 0 Min."
-    assert en.duration(90) == "2 min"
+    assert de.duration(6 * 86400 + 22 * 3600) == "6 T. 22 Std."
+    assert de.duration(6 * 86400 + 22 * 3600 + 50 * 60 + 7) == "6 T. 22 Std. 50 Min."
+    assert en.duration(90) == "1 min 30 s" and de.duration(17) == "17 Sek."
+    assert de.duration(0) == "0 Min." and en.duration(3600) == "1 h"
     assert de.bytes(4.2 * 1024**3) == "4,2 GiB"
     assert de.time(ts(2026, 10, 25, 2, 30)) == "25.10.2026 02:30"
 
