@@ -153,10 +153,10 @@ def _signatures(d: Decoder, table: Values, zone: ZoneInfo, reading: Reading) -> 
         name = text(desc)
         if not name:
             continue
-        engine = engine_of(name)
-        if engine is None:
+        watched = engine_of(name)
+        if watched is None:
             continue
-        sig = sigs.setdefault(engine, Signature(engine))
+        sig = sigs.setdefault(watched, Signature(watched))
         number = text(table.get(f"{PKG_NUMBER}.{row}"))
         if number:
             sig.version = split_version(number, zone)[0] or sig.version
