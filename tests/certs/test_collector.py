@@ -140,6 +140,18 @@ def test_expires_item(tmp_path: Path) -> None:
     )
 
 
+def test_certificates_and_dated_items_share_one_label_set(pki: Pki, tmp_path: Path) -> None:
+    """Issue 16: one scrape held cert_not_after_timestamp_seconds with two label sets
+    (certificate labels vs source/description), which Prometheus' Go client refuses."""
+    write_pem(tmp_path / "chain.pem", pki.good, pki.intermediate)
+    sink = scrape("targets:\n  web: {file: chain.pem}\n  lic: {expires: 2031-01-01}\n", tmp_path)
+    samples = sink.samples("cert_not_after_timestamp_seconds")
+    assert len(samples) == 3
+    assert len({frozenset(s.labels) for s in samples}) == 1
+    item = next(s for s in samples if s.labels["target"] == "lic")
+    assert item.labels["source"] == "expires" and item.labels["subject_cn"] == ""
+
+
 @pytest.mark.parametrize("protocol", ["smtp", "pop3", "imap"])
 def test_starttls_endpoints(
     responders: dict[str, MailResponder], pki: Pki, tmp_path: Path, protocol: str
