@@ -157,7 +157,8 @@ class FirewallCollector:
         """
         api = target.api
         assert api is not None
-        headers = {"Accept": "application/json"}
+        # identity: a compressed answer could expand far beyond max_response_bytes per read
+        headers = {"Accept": "application/json", "Accept-Encoding": "identity"}
         auth = None
         if api.token is not None:
             headers["Authorization"] = f"Bearer {api.token.get_secret_value()}"
