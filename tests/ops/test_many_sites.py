@@ -31,7 +31,7 @@ from tests.ops.helpers import (
 pytestmark = pytest.mark.e2e
 SITE_CONFIG = DOCKER / "multi-site" / "site" / "prometheus.yml"
 CENTRAL_CONFIG = DOCKER / "multi-site" / "central" / "prometheus.yml"
-AREAS = {"database", "backup", "ups", "ti", "certs", "monitoring"}
+AREAS = {"database", "backup", "ups", "ti", "certs", "server", "monitoring"}
 
 
 def site_agent_config(site: str, targets: dict[str, str], remote_write: str) -> dict[str, Any]:
@@ -74,6 +74,7 @@ def fixture_metrics(prefix: str, on_battery: int) -> str:
         "ti": 'ti_up{target="konnektor"} 1',
         "cert": f'cert_up{{target="firewall"}} 1\n'
         f'cert_not_after_timestamp_seconds{{target="firewall",serial="1"}} {expires}',
+        "windows": 'windows_exporter_collector_success{collector="service"} 1',
     }
     return lines[prefix] + "\n"
 
@@ -125,6 +126,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
                 ("praxis-ups", "ups"),
                 ("praxis-ti", "ti"),
                 ("praxis-certs", "cert"),
+                ("praxis-windows", "windows"),
             ):
                 static = StaticExporter(fixture_metrics(prefix, on_battery=int(site[-1] == "b")))
                 stop.append(static)
