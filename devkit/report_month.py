@@ -546,6 +546,25 @@ def write_month(path: Path, pairs: int = 1) -> list[str]:
     return sites
 
 
+def import_into(post: Callable[[str], None], pairs: int = 1, chunk: int = 200_000) -> None:
+    """The story as Prometheus text with millisecond timestamps, in chunks, for
+    VictoriaMetrics' /api/v1/import/prometheus."""
+    w = Writer()
+    for i in range(pairs):
+        nord(w, NORD if pairs == 1 else f"{NORD}-{i:03d}")
+        sued(w, SUED if pairs == 1 else f"{SUED}-{i:03d}")
+    lines: list[str] = []
+    for name, series in w.families.items():
+        for labels, samples in series:
+            lab = ",".join(f'{k}="{_esc(v)}"' for k, v in sorted(labels.items()))
+            lines.extend(f"{name}{{{lab}}} {v!r} {int(t * 1000)}\n" for t, v in samples)
+            if len(lines) >= chunk:
+                post("".join(lines))
+                lines = []
+    if lines:
+        post("".join(lines))
+
+
 def backfill(workdir: Path, pairs: int = 1) -> list[str]:
     """Write the story and turn it into TSDB blocks in `workdir/tsdb` with promtool."""
     workdir.mkdir(parents=True, exist_ok=True)
