@@ -14,6 +14,7 @@ and the per-target lock keeps later scrapes from piling up behind it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import re
@@ -38,6 +39,32 @@ READ_TPB = bytes([3, 8, 15, 17, 7])
 
 FB_CANCEL_RAISE = 3
 """fb_cancel_operation option: make the running operation fail with isc_cancelled."""
+
+SHUTDOWN_TIMEOUT = 3.0
+"""Seconds the process exit waits for firebird-driver's shutdown of libfbclient."""
+_shutdown_lock = threading.Lock()
+_shutdown_bounded = False
+
+
+def bound_driver_shutdown(core: Any) -> None:
+    """firebird-driver shuts libfbclient down at exit (`fb_shutdown` with no timeout), which
+    waits for a connect hung on a silent port until ConnectionTimeout: the exporter's exit
+    would stall that long. Run that shutdown with a bound instead (it still flushes an
+    embedded engine's pages in the normal case)."""
+    global _shutdown_bounded
+    shutdown = getattr(core, "_api_shutdown", None)
+    with _shutdown_lock:
+        if _shutdown_bounded or not callable(shutdown):
+            return
+        atexit.unregister(shutdown)
+
+        def bounded_shutdown() -> None:
+            worker = threading.Thread(target=shutdown, name="fb-shutdown", daemon=True)
+            worker.start()
+            worker.join(SHUTDOWN_TIMEOUT)
+
+        atexit.register(bounded_shutdown)
+        _shutdown_bounded = True
 
 
 class DeadlineCancelled(TimeoutError):
@@ -101,6 +128,9 @@ class FirebirdDriverSession:
             driver_config,
             get_api,
         )
+        from firebird.driver import core as driver_core
+
+        bound_driver_shutdown(driver_core)
 
         library = fbroot.client_library()
         if library and driver_config.fb_client_library.value != library:
