@@ -84,6 +84,7 @@ class ExporterHTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: ExporterHTTPServer
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # errors before the version is parsed get a status line
     timeout = IDLE_TIMEOUT
     server_version = "praxis-exporters"
     sys_version = ""

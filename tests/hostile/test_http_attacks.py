@@ -228,6 +228,9 @@ def test_what_held_still_holds(exporter: ExporterProcess) -> None:
     long_line = b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n"
     assert status_of(raw_exchange(exporter.port, long_line)) == 414
     assert status_of(raw_exchange(exporter.port, b"BREW /pot HTTP/1.1\r\n\r\n")) == 501
+    assert status_of(raw_exchange(exporter.port, b"GARBAGE\r\n\r\n")) == 400
+    many = b"".join(b"X-%d: a\r\n" % i for i in range(101))
+    assert status_of(raw_exchange(exporter.port, b"GET / HTTP/1.1\r\n" + many + b"\r\n")) == 431
     pipelined = b"".join(b"GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n" for _ in range(50))
     pipelined += b"GET /-/healthy HTTP/1.1\r\nConnection: close\r\n\r\n"
     assert _statuses(raw_exchange(exporter.port, pipelined)) == [200] * 51
