@@ -70,7 +70,7 @@ def test_golden_four_kinds(tmp_path: Path) -> None:
     pki.write_key(tmp_path / "server.key", leaf)
     (tmp_path / "pw").write_text(PASSWORD + "\n")
     jobs = [
-        SimJob("PVS Server", "Success", T - 3600, T + 20 * 3600, id="1"),
+        SimJob("PVS Server", "Success", T - 3600, T + 20 * 3600, status="running", id="1"),
         SimJob("Fileserver", "Failed", T - 7200, None, status="disabled", id="2"),
     ]
     server = serve(
