@@ -86,6 +86,14 @@ function ConvertTo-Bit {
     if ($Flag) { return 1 } else { return 0 }
 }
 
+function Get-OptionalProperty {
+    <# A property that older Defender platforms do not have is $null, not a strict-mode error. #>
+    param($Object, [string] $Name)
+    $property = $Object.PSObject.Properties[$Name]
+    if ($null -eq $property) { return $null }
+    return $property.Value
+}
+
 function ConvertTo-UnixSeconds {
     param([datetime] $Time)
     if ($Time.Kind -eq [System.DateTimeKind]::Unspecified) {
@@ -127,19 +135,20 @@ function Add-DefenderStatus {
     $status = Get-MpComputerStatus
     Add-Sample -Name 'praxis_windows_defender_antivirus_enabled' `
         -Help 'Get-MpComputerStatus AntivirusEnabled: 1 if the Defender antivirus engine is enabled.' `
-        -Value (ConvertTo-Bit $status.AntivirusEnabled)
+        -Value (ConvertTo-Bit (Get-OptionalProperty $status 'AntivirusEnabled'))
     Add-Sample -Name 'praxis_windows_defender_realtime_protection_enabled' `
         -Help 'Get-MpComputerStatus RealTimeProtectionEnabled: 1 if real-time protection is on.' `
-        -Value (ConvertTo-Bit $status.RealTimeProtectionEnabled)
+        -Value (ConvertTo-Bit (Get-OptionalProperty $status 'RealTimeProtectionEnabled'))
     Add-Sample -Name 'praxis_windows_defender_signatures_out_of_date' `
         -Help 'Get-MpComputerStatus DefenderSignaturesOutOfDate: 1 if Defender itself considers its signatures out of date.' `
-        -Value (ConvertTo-Bit $status.DefenderSignaturesOutOfDate)
-    if ($null -ne $status.AntivirusSignatureLastUpdated) {
+        -Value (ConvertTo-Bit (Get-OptionalProperty $status 'DefenderSignaturesOutOfDate'))
+    $updated = Get-OptionalProperty $status 'AntivirusSignatureLastUpdated'
+    if ($null -ne $updated) {
         Add-Sample -Name 'praxis_windows_defender_signature_updated_timestamp_seconds' `
             -Help 'Get-MpComputerStatus AntivirusSignatureLastUpdated as a Unix timestamp.' `
-            -Value (ConvertTo-UnixSeconds $status.AntivirusSignatureLastUpdated)
+            -Value (ConvertTo-UnixSeconds $updated)
     }
-    $mode = [string] $status.AMRunningMode
+    $mode = [string] (Get-OptionalProperty $status 'AMRunningMode')
     $current = switch -Regex ($mode) {
         '^Normal' { 'normal'; break }
         '^EDR Block' { 'edr_block'; break }
@@ -160,7 +169,11 @@ function Add-SecurityCenterStatus {
     try {
         $products = @(Get-CimInstance -Namespace 'root/SecurityCenter2' -ClassName 'AntiVirusProduct' -ErrorAction Stop)
     }
-    catch [Microsoft.Management.Infrastructure.CimException] {
+    catch {
+        # "Invalid namespace" (a CimException) means no Security Center; anything else is a failure
+        if ($_.Exception.GetType().Name -ne 'CimException') {
+            throw
+        }
         Add-Sample -Name 'praxis_windows_security_center_available' `
             -Help '1 if Windows Security Center (root/SecurityCenter2) answers; Windows Server editions have none.' `
             -Value 0
