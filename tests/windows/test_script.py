@@ -43,7 +43,7 @@ def walk(node: tree_sitter.Node) -> Iterator[tree_sitter.Node]:
 def problems(tree: tree_sitter.Tree) -> list[str]:
     """ERROR and MISSING nodes, as 'line: text'."""
     return [
-        f"{n.start_point[0] + 1}: {n.type} {n.text.decode(errors='replace')[:60]!r}"
+        f"{n.start_point[0] + 1}: {n.type} {(n.text or b'').decode(errors='replace')[:60]!r}"
         for n in walk(tree.root_node)
         if n.type == "ERROR" or n.is_missing
     ]
@@ -57,7 +57,10 @@ def test_scripts_parse_without_errors(script: Path) -> None:
     if script == STATUS_SCRIPT:
         # the grammar saw the structure, not one opaque blob
         names = {
-            c.text.decode() for f in functions for c in f.children if c.type == "function_name"
+            (c.text or b"").decode()
+            for f in functions
+            for c in f.children
+            if c.type == "function_name"
         }
         assert {"Add-DefenderStatus", "Add-RebootPendingStatus", "Write-Exposition"} <= names
 
@@ -81,7 +84,7 @@ def script_metrics() -> dict[str, str]:
     for node in walk(tree.root_node):
         if node.type != "command":
             continue
-        text = node.text.decode()
+        text = (node.text or b"").decode()
         if not text.startswith("Add-Sample"):
             continue
         name = re.search(r"-Name\s+'([a-z_]+)'", text)
