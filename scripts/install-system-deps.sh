@@ -11,6 +11,7 @@ PACKAGES=(
   prometheus prometheus-alertmanager
   victoria-metrics
   prometheus-snmp-exporter prometheus-blackbox-exporter
+  prometheus-node-exporter prometheus-sql-exporter  # footprint bench peers (bench/footprint_bench.py)
   snmp
   restic borgbackup
   unixodbc tdsodbc
