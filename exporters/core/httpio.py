@@ -147,6 +147,8 @@ def read_body(rfile: Any, sock: socket.socket, length: int) -> bytes:
             chunk = rfile.read1(min(left, 65536))
         except TimeoutError:
             raise RequestError(400, "request body shorter than its Content-Length") from None
+        except OSError:
+            raise RequestError(400, "connection broken inside the request body") from None
         if not chunk:
             raise RequestError(400, "request body shorter than its Content-Length")
         parts.append(chunk)

@@ -3,6 +3,11 @@
 Thread per connection; TLS handshakes happen in the connection's thread (a slow client
 never blocks accepting others). The web config is re-read when its file or certificates
 change, so certificates rotate without a restart, as with exporter-toolkit.
+
+Everyone who can reach the port is untrusted until authenticated (docs/security.md):
+requests are read within the size and time bounds of `exporters.core.httpio`, bodies are
+read completely (or refused) before a request is handled, every error closes the
+connection, and each response leaves in one write with TCP_NODELAY.
 """
 
 from __future__ import annotations
