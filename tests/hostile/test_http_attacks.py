@@ -301,3 +301,46 @@ def test_rate_limit_without_burst_is_refused(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "burst must be at least 1" in result.stderr
+
+
+def _client_hello() -> bytes:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+    with pytest.raises(ssl.SSLWantReadError):
+        client.do_handshake()
+    return outgoing.read()
+
+
+def test_tls_handshake_dripped_byte_by_byte_is_cut_off(tmp_path: Path) -> None:
+    """What held, keep it so: Python's ssl bounds the whole handshake by the socket
+    timeout (10 s), not each read, so a dripped ClientHello cannot hold a thread."""
+    ca = pki.make_ca("hostile CA")
+    server = pki.make_cert("localhost", ca, sans=["localhost", "127.0.0.1"])
+    cert = pki.write_pem(tmp_path / "s.pem", server)
+    key = pki.write_key(tmp_path / "s.key", server)
+    proc = start_sample(
+        tmp_path, web_config=f"tls_server_config:\n  cert_file: {cert}\n  key_file: {key}\n"
+    )
+    hello = _client_hello()
+    closed = False
+    try:
+        with socket.create_connection(("127.0.0.1", proc.port), timeout=10) as sock:
+            sock.settimeout(0.5)
+            for i in range(60):  # 60 bytes over ~30 s: well below the ClientHello's size
+                try:
+                    sock.sendall(hello[i : i + 1])
+                    if sock.recv(4096) == b"":
+                        closed = True
+                        break
+                except TimeoutError:
+                    continue
+                except OSError:
+                    closed = True
+                    break
+        assert closed, "the server still waited for the handshake after 30 s"
+        assert len(hello) > 60
+    finally:
+        proc.stop()
