@@ -173,11 +173,57 @@ def scenario(
     return exposition
 
 
+# What moves on a live server by itself: its clock, the status script's file (every 15 min)
+# and the update collector's search time.
+LIVE_SAMPLES = {
+    "windows_time_current_timestamp_seconds": 0,
+    "windows_textfile_mtime_seconds": 300,
+    "windows_update_scrape_timestamp_seconds": 6600,
+}
+
+
+def keep_current(text: str, now: float) -> str:
+    """The exposition with the samples that move on a live server set for `now`."""
+    out = []
+    for line in text.splitlines():
+        name = line.split("{", 1)[0].split(" ", 1)[0]
+        if name in LIVE_SAMPLES and not line.startswith("#"):
+            line = f"{line.rsplit(' ', 1)[0]} {round(now - LIVE_SAMPLES[name])}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _refresh_forever(path: Path, every: float) -> None:
+    while True:
+        time.sleep(every)
+        try:
+            seen = path.stat().st_mtime_ns
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            continue
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(keep_current(text, time.time()), encoding="utf-8")
+        if path.stat().st_mtime_ns == seen:  # a scenario written meanwhile wins
+            temporary.replace(path)
+        else:
+            temporary.unlink()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write the demo server's exposition.")
     parser.add_argument("file", type=Path)
     parser.add_argument("--scenario", choices=SCENARIOS, default="healthy")
+    parser.add_argument(
+        "--keep-current",
+        type=float,
+        metavar="SECONDS",
+        help="do not write a scenario; every SECONDS move the clock, the status file's mtime "
+        "and the update search time of FILE to now (the demo runs for hours)",
+    )
     args = parser.parse_args(argv)
+    if args.keep_current:
+        _refresh_forever(args.file, args.keep_current)
+        return
     boot_at = None
     if args.scenario == "firebird-started" and args.file.exists():
         # keep the boot of the power-cut scenario written before

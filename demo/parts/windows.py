@@ -11,14 +11,31 @@ from the fixture exposition moved to now. windows_exporter itself cannot run her
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from demo.context import DemoContext, DemoPart
 from devkit.windows_exposition import scenario
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def start(ctx: DemoContext) -> DemoPart:
     exposition = ctx.workdir / "windows_exporter.prom"
     scenario("healthy").write(exposition)
+    # a live server's clock and status script move on: keep the file current for hours
+    ctx.spawn(
+        "windows-clock",
+        [
+            sys.executable,
+            "-m",
+            "devkit.windows_exposition",
+            str(exposition),
+            "--keep-current",
+            "60",
+        ],
+        env={"PYTHONPATH": str(REPO)},
+        cwd=REPO,
+    )
     switch = f"{sys.executable} -m devkit.windows_exposition {exposition} --scenario"
     return DemoPart(
         exporter="windows",

@@ -12,7 +12,12 @@ import pytest
 import yaml
 
 from devkit.prometheus import REPO, RULES_DIR, promtool_check_metrics
-from devkit.windows_exposition import DEGRADED_STATUS_FIXTURE, WindowsExposition
+from devkit.windows_exposition import (
+    DEGRADED_STATUS_FIXTURE,
+    LIVE_SAMPLES,
+    WindowsExposition,
+    keep_current,
+)
 
 FIXTURES = REPO / "tests" / "windows" / "fixtures"
 RULES = RULES_DIR / "windows.rules.yml"
@@ -101,3 +106,14 @@ def test_timestamps_move_with_the_clock() -> None:
     assert 0 < now - exposition.value("windows_textfile_mtime_seconds") < 600
     # values that are not times stay as captured
     assert exposition.value("windows_memory_physical_total_bytes") == 34359738368
+
+
+def test_keep_current_moves_only_the_live_samples() -> None:
+    before = WindowsExposition(1_000_000_000.0).text().splitlines()
+    after = keep_current("\n".join(before), 1_000_086_400.0).splitlines()
+    assert len(after) == len(before)
+    changed = {a.split("{")[0].split(" ")[0] for a, b in zip(after, before, strict=True) if a != b}
+    assert changed == set(LIVE_SAMPLES)
+    assert "windows_time_current_timestamp_seconds 1000086400" in after
+    assert 'windows_textfile_mtime_seconds{file="praxis_windows_status.prom"} 1000086100' in after
+    assert promtool_check_metrics("\n".join(after) + "\n") == ""
