@@ -19,14 +19,12 @@ import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
-from prometheus_client.core import Metric
-from prometheus_client.samples import Sample
-
 from exporters.core.catalogue import Catalogue, MetricDesc
 from exporters.core.catalogue import counter as _counter_desc
 from exporters.core.catalogue import gauge as _gauge_desc
 from exporters.core.catalogue import info as _info_desc
 from exporters.core.catalogue import state_set as _state_desc
+from exporters.core.exposition import Metric, Sample
 from exporters.core.logsetup import fields
 
 Labels = Mapping[str, str]

@@ -23,11 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from prometheus_client import REGISTRY
-from prometheus_client.exposition import choose_encoder
-
 from exporters import __version__
 from exporters.core.auth import AuthBusy
+from exporters.core.exposition import CONTENT_TYPE, Metric, process_families, render
 from exporters.core.hostport import listen_address
 from exporters.core.http import Request, Response, Route
 from exporters.core.httpio import RequestError, content_length, read_body, read_head
@@ -302,7 +300,7 @@ class _Handler(BaseHTTPRequestHandler):
             runner.collect_global(sink)
         runtime.self_metrics(sink, __version__)
         self.server.security.self_metrics(sink, runtime.prefix)
-        return _exposition(headers, [sink, REGISTRY])
+        return _exposition(headers, [*sink.families(), *process_families()])
 
     def _probe(
         self, runtime: Runtime, query: dict[str, list[str]], headers: dict[str, str]
@@ -314,7 +312,7 @@ class _Handler(BaseHTTPRequestHandler):
             if names[0] not in runner.config.targets:
                 return Response.text(404, "unknown target; /probe only scrapes configured targets")
             sink = runner.scrape(names, self._scrape_timeout(headers))
-        return _exposition(headers, [sink])
+        return _exposition(headers, sink.families())
 
     def _landing(self, runtime: Runtime) -> Response:
         title = html.escape(self.server.title)
@@ -383,16 +381,11 @@ def _method_not_allowed(allowed: str) -> Response:
     return resp
 
 
-def _exposition(headers: dict[str, str], registries: Sequence[Any]) -> Response:
-    encoder, content_type = choose_encoder(headers.get("accept", ""))
-    parts = []
-    for registry in registries:
-        parts.append(encoder(registry))
-    body = b"".join(parts)
-    if content_type.startswith("application/openmetrics-text"):
-        # one EOF marker at the very end only
-        body = body.replace(b"# EOF\n", b"") + b"# EOF\n"
-    resp = Response(200, body, content_type)
+def _exposition(headers: dict[str, str], families: Sequence[Metric]) -> Response:
+    """The text format 0.0.4 whatever the Accept header asks (as the Go exporters answer
+    unless OpenMetrics is switched on; Prometheus accepts it)."""
+    body = render(families)
+    resp = Response(200, body, CONTENT_TYPE)
     if "gzip" in headers.get("accept-encoding", ""):
         resp.body = gzip.compress(body, compresslevel=5)
         resp.headers["Content-Encoding"] = "gzip"
