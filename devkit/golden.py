@@ -14,6 +14,7 @@ from pathlib import Path
 
 from prometheus_client import generate_latest
 
+from exporters.core.catalogue import Catalogue
 from exporters.core.metrics import MetricSink
 
 UPDATE_ENV = "UPDATE_GOLDEN"
@@ -48,3 +49,16 @@ def assert_golden(text: str, path: Path) -> None:
             f"exposition differs from {path.name} (regenerate with {UPDATE_ENV}=1 if the "
             f"change is intended):\n{diff}"
         )
+
+
+def unseen(catalogue: Catalogue, *texts: str) -> list[str]:
+    """The exporter's own declared metrics that none of the expositions `texts` shows.
+
+    A golden scenario that covers every declaration proves none of them is dead and freezes
+    all of them; a new declaration then needs a scenario that writes it.
+    """
+    shown = {name for text in texts for name in _TYPE_LINE.findall(text)}
+    return [d.name for d in catalogue.own() if d.name not in shown and d.family not in shown]
+
+
+_TYPE_LINE = re.compile(r"^# TYPE (\S+) ", re.MULTILINE)

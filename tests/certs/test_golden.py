@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from devkit.golden import assert_golden, exposition
+from devkit.golden import assert_golden, exposition, unseen
 from devkit.pki import make_ca, make_cert, write_key, write_pem
 from exporters.certs.catalogue import CATALOGUE
 from exporters.certs.collector import CertsCollector
@@ -81,3 +81,4 @@ targets:
     text = exposition(sink).replace(str(tmp_path), "<dir>")
     text = text.replace(server.address, "127.0.0.1:<port>")
     assert_golden(text, GOLDEN / "scenario.prom")
+    assert unseen(CATALOGUE, text) == []

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from devkit.golden import assert_golden, exposition
+from devkit.golden import assert_golden, exposition, unseen
+from exporters.mssql.catalogue import CATALOGUE
 from tests.mssql.helpers import run_collect, target
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -25,3 +26,9 @@ def test_golden_scenario(scenario: str) -> None:
     sink, _ = run_collect(target("expected_compatibility_level: 140"), scenario=scenario)
     text = _DURATION.sub(r"\1 <duration>", exposition(sink))
     assert_golden(text, GOLDEN / f"{scenario}.prom")
+
+
+def test_the_scenarios_show_every_declared_metric() -> None:
+    texts = [path.read_text() for path in sorted(GOLDEN.glob("*.prom"))]
+    assert len(texts) == 2
+    assert unseen(CATALOGUE, *texts) == []

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from devkit import pki
-from devkit.golden import assert_golden
+from devkit.golden import assert_golden, unseen
+from exporters.ti.catalogue import CATALOGUE
 from simulators.kim import KimModule
 from simulators.ti_connector.model import EGK_HOLDER, EGK_KVNR, ConnectorState, egk
 from tests.ti.conftest import Pki, connector_config, exposition, scrape
@@ -53,3 +54,4 @@ def test_golden_scenario(connector, ti_pki: Pki, tilage: dict, tmp_path: Path) -
     text = _VOLATILE.sub(r"\1 <varies>", exposition(sink))
     assert EGK_HOLDER not in text and EGK_KVNR not in text
     assert_golden(text, GOLDEN / "scenario.prom")
+    assert unseen(CATALOGUE, text) == []
