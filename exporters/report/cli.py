@@ -197,7 +197,7 @@ def parser() -> argparse.ArgumentParser:
         default=queries.DEFAULT_SERVER_JOB,
         help="job regex of the server's windows_exporter",
     )
-    p.add_argument("--now", help=argparse.SUPPRESS)  # reproducible runs: ISO time
+    p.add_argument("--now", help="ISO time taken as now (reproducible runs)")
     p.add_argument("--debug", action="store_true", help="log queries and show tracebacks")
     return p
 

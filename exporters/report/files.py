@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -9,9 +10,12 @@ from pathlib import Path
 
 
 def slug(text: str) -> str:
-    """A file-name-safe form of a site name (never a path)."""
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "site"
-    return cleaned[:80]
+    """A file-name-safe form of a site name (never a path); names that had to be changed
+    get a short hash, so that two sites never share a file."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")[:80] or "site"
+    if cleaned == text:
+        return cleaned
+    return f"{cleaned}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
 
 
 def report_path(out_dir: Path, site: str, label: str) -> Path:

@@ -58,32 +58,35 @@ class Proxy:
 
         class Handler(BaseHTTPRequestHandler):
             def _handle(self, body: bytes) -> None:
+                # counted until the answer is ready, not until it is sent: the client may
+                # start its next request as soon as it has read this one
                 with lock:
                     outer.requests += 1
                     outer.in_flight += 1
                     outer.max_in_flight = max(outer.max_in_flight, outer.in_flight)
                 try:
-                    if auth and self.headers.get("Authorization") != auth:
-                        self._send(401, b'{"status":"error","error":"unauthorized"}')
-                        return
-                    if garbage:
-                        self._send(200, b"<html>login page</html>")
-                        return
-                    status = fail(self.path, body.decode())
-                    if status:
-                        self._send(status, b'{"status":"error","error":"injected failure"}')
-                        return
-                    req = urllib.request.Request(
-                        upstream + self.path,
-                        data=body if self.command == "POST" else None,
-                        method=self.command,
-                        headers={"Content-Type": "application/x-www-form-urlencoded"},
-                    )
-                    with urllib.request.urlopen(req, timeout=60) as resp:
-                        self._send(resp.status, resp.read())
+                    status, payload = self._answer(body)
                 finally:
                     with lock:
                         outer.in_flight -= 1
+                self._send(status, payload)
+
+            def _answer(self, body: bytes) -> tuple[int, bytes]:
+                if auth and self.headers.get("Authorization") != auth:
+                    return 401, b'{"status":"error","error":"unauthorized"}'
+                if garbage:
+                    return 200, b"<html>login page</html>"
+                status = fail(self.path, body.decode())
+                if status:
+                    return status, b'{"status":"error","error":"injected failure"}'
+                req = urllib.request.Request(
+                    upstream + self.path,
+                    data=body if self.command == "POST" else None,
+                    method=self.command,
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                )
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    return resp.status, resp.read()
 
             def _send(self, status: int, payload: bytes) -> None:
                 self.send_response(status)

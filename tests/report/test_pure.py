@@ -10,6 +10,7 @@ import pytest
 from exporters.report import hours, incidents, period, queries
 from exporters.report.backups import calendar
 from exporters.report.build import Raw, build
+from exporters.report.files import slug
 from exporters.report.model import Coverage, Grid
 from exporters.report.render import render_html
 from exporters.report.texts import DE, EN, Texts
@@ -160,6 +161,13 @@ def test_both_languages_have_every_text() -> None:
     assert set(DE) == set(EN)
     for key in DE:
         assert DE[key].count("{") == EN[key].count("{"), key
+
+
+def test_file_names_from_site_names() -> None:
+    assert slug("praxis-nord") == "praxis-nord"
+    odd = [slug(x) for x in ("../etc/passwd", "praxis nord", "praxis/nord", "")]
+    assert all("/" not in x and not x.startswith(".") for x in odd)
+    assert len(set(odd)) == len(odd)
 
 
 def test_number_formats() -> None:

@@ -15,7 +15,7 @@ import pytest
 from devkit import report_month as s
 from devkit.prometheus import Prometheus
 from devkit.victoria import VictoriaMetrics
-from exporters.report import cli, period
+from exporters.report import cli, period, queries
 from exporters.report.client import QueryApi
 
 pytestmark = [
@@ -56,3 +56,11 @@ def test_same_report_from_victoriametrics(
 def without_charts(html: str) -> str:
     head, _, rest = html.partition('<section id="charts">')
     return head + rest.partition("</section>")[2]
+
+
+def test_site_discovery_on_victoriametrics(victoria: VictoriaMetrics) -> None:
+    span = period.month("2026-10", NOW)
+    sites = QueryApi(victoria.url).label_values(
+        "site", queries.SITE_MATCH, span.start_ts, span.end_ts
+    )
+    assert sites == [s.NORD, s.SUED]
