@@ -24,7 +24,7 @@ from exporters.report.model import (
     Timeline,
 )
 from exporters.report.period import Period
-from exporters.report.queries import AREAS, REQUIREMENTS, TAG
+from exporters.report.queries import ALERTS_HEARTBEAT, AREAS, REQUIREMENTS, TAG
 
 RED_BELOW = 0.99  # availability below this is red
 YELLOW_COVERAGE = 0.95  # less data than this is yellow
@@ -93,6 +93,7 @@ def build(
 
     # facts: inventory and expiries
     fact_map = facts.by_key(raw.facts)
+    report.alerts_known = bool(raw.alerts) or bool(fact_map.get(ALERTS_HEARTBEAT))
     report.facts = facts.inventory(fact_map)
     report.expiries = facts.expiries(fact_map, as_of)
 
@@ -130,7 +131,8 @@ def build(
     report.charts = _charts(report, grid, raw.charts, max_ages)
 
     # what is missing
-    report.has_data = bool(raw.health or raw.facts or raw.alerts or raw.stamps)
+    site_facts = any(key != ALERTS_HEARTBEAT for key in fact_map)
+    report.has_data = bool(raw.health or site_facts or raw.alerts or raw.stamps)
     _problems(report, raw)
     return report
 
@@ -242,6 +244,8 @@ def _problems(report: Report, raw: Raw) -> None:
         p.append(Problem("query_failed", name, error))
     if report.period.cut:
         p.append(Problem("period_cut"))
+    if not report.alerts_known and "alerts" not in raw.failed and "facts" not in raw.failed:
+        p.append(Problem("no_alerts"))
     for area in report.areas:
         if "health" in raw.failed:
             continue

@@ -191,6 +191,7 @@ class Report:
     boots: list[float] = field(default_factory=list)
     power_events: list[tuple[float, float]] = field(default_factory=list)
     group_window_s: int = 1800
+    alerts_known: bool = True  # ALERTS are evaluated into this API (or this site has some)
 
     @property
     def complete(self) -> bool:

@@ -210,6 +210,7 @@ FACTS: dict[str, str] = {
     "firewall_licence": "firewall_licence_expiry_timestamp_seconds",
     "server_os": "windows_os_info",
 }
+ALERTS_HEARTBEAT = "alerts_heartbeat"
 STATE_SETS = frozenset({"ups_self_test_result"})  # keep only the series whose value is 1
 # Facts that are end dates, and what they are called in the expiry list.
 EXPIRY_FACTS = (
@@ -261,6 +262,11 @@ def facts_query(site: str, window_s: int) -> str:
     for key, metric in FACTS.items():
         expr = f"last_over_time({metric}{{{SITE}}}[{window_s}s])"
         branches[key] = f"({expr} == 1)" if key in STATE_SETS else expr
+    # Are alert rules evaluated into this API at all? The always-firing Watchdog (fleet
+    # rules) of any evaluator says so; without it "no alert fired" could not be claimed.
+    branches[ALERTS_HEARTBEAT] = (
+        f'count(last_over_time(ALERTS{{alertname="Watchdog"}}[{window_s}s]))'
+    )
     return expand(tagged(branches), site)
 
 

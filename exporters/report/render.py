@@ -75,7 +75,7 @@ def _sev(t: Texts, severity: str) -> str:
     return f'<span class="{cls}">{_e(text)}</span>'
 
 
-def area_sentence(t: Texts, area: AreaResult, failed: bool) -> str:
+def area_sentence(t: Texts, area: AreaResult, failed: bool, alerts_known: bool = True) -> str:
     if failed:
         return t("sent_query_failed")
     if not area.present:
@@ -84,11 +84,11 @@ def area_sentence(t: Texts, area: AreaResult, failed: bool) -> str:
     parts = [t("sent_avail", pct=t.percent(cov.availability))]
     if cov.down_s > 0:
         parts.append(t("sent_down", duration=t.duration(cov.down_s)))
-    if area.incidents:
+    if alerts_known and area.incidents:
         parts.append(
             t("sent_incidents", n=area.incidents, severity=t(f"sev_{area.worst_severity}"))
         )
-    else:
+    elif alerts_known:
         parts.append(t("sent_no_incidents"))
     if cov.known_ratio < 1:
         parts.append(t("sent_coverage", pct=t.percent(cov.known_ratio)))
@@ -115,7 +115,7 @@ def _summary(t: Texts, r: Report) -> str:
         f'<tr data-area="{_e(a.key)}" data-light="{_e(a.light)}">'
         f"<td>{_e(t('area_' + a.key))}</td>"
         f'<td class="light"><span class="dot {a.light}"></span>{_e(t("light_" + a.light))}</td>'
-        f"<td>{_e(area_sentence(t, a, failed))}</td></tr>"
+        f"<td>{_e(area_sentence(t, a, failed, r.alerts_known))}</td></tr>"
         for a in r.areas
     )
     return (
@@ -205,7 +205,7 @@ def _availability(t: Texts, r: Report, hours_text: str) -> str:
             f"<td class='num'>{_e(t.percent(a.coverage.availability) if a.present else '–')}</td>"
             f"<td class='num'>{_e(t.duration(a.coverage.down_s) if a.present else '–')}</td>"
             f"<td class='num'>{_e(t.percent(a.coverage.known_ratio))}</td>"
-            f"<td class='num'>{a.incidents}</td></tr>"
+            f"<td class='num'>{a.incidents if r.alerts_known else '–'}</td></tr>"
             for a in r.areas
         )
         out.append(
@@ -225,6 +225,8 @@ def _availability(t: Texts, r: Report, hours_text: str) -> str:
         out.append(_failed_note(t, r, "availability") or "")
     if "alerts" in r.failed:
         out.append(f'<p class="missing">{_e(t("section_failed", query="alerts"))}</p>')
+    elif not r.alerts_known:
+        out.append(f'<p class="missing">{_e(t("p_no_alerts"))}</p>')
     elif not r.incidents:
         out.append(f"<p>{_e(t('no_incidents'))}</p>")
     else:

@@ -165,6 +165,10 @@ DE: dict[str, str] = {
     ),
     "p_query_failed": "Abfrage „{subject}“ fehlgeschlagen ({detail}); betroffene Teile fehlen.",
     "p_period_cut": "Der Zeitraum ist noch nicht abgeschlossen.",
+    "p_no_alerts": (
+        "Diese Datenquelle enthält keine ALERTS-Reihen (die Alarmregeln werden anderswo "
+        "ausgewertet): Störungen und Alarme können hier nicht gezeigt werden."
+    ),
     "p_area_no_data": "{subject}: keine Messwerte im Zeitraum.",
     "p_area_partial": "{subject}: Messwerte nur für {pct} des Zeitraums ({first} bis {last}).",
     "section_failed": "Dieser Teil fehlt: die Abfrage „{query}“ ist fehlgeschlagen.",
@@ -339,6 +343,10 @@ EN: dict[str, str] = {
     ),
     "p_query_failed": "Query “{subject}” failed ({detail}); the parts that need it are missing.",
     "p_period_cut": "The period has not ended yet.",
+    "p_no_alerts": (
+        "This data source holds no ALERTS series (the alert rules are evaluated elsewhere): "
+        "incidents and alerts cannot be shown here."
+    ),
     "p_area_no_data": "{subject}: no measurements in the period.",
     "p_area_partial": "{subject}: measurements for only {pct} of the period ({first} to {last}).",
     "section_failed": "This part is missing: the query “{query}” failed.",

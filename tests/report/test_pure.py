@@ -182,7 +182,7 @@ def test_number_formats() -> None:
     assert de.time(ts(2026, 10, 25, 2, 30)) == "25.10.2026 02:30"
 
 
-def _raw_report(site: str, alert_labels: dict[str, str]) -> str:
+def _raw_report(site: str, alert_labels: dict[str, str] | None, heartbeat: bool = False) -> str:
     p = period.month("2026-10", dt.datetime(2026, 11, 2, tzinfo=B))
     t0 = p.start_ts + 86400
     raw = Raw(
@@ -197,7 +197,12 @@ def _raw_report(site: str, alert_labels: dict[str, str]) -> str:
                 "metric": {"alertname": "FirebirdDown", **alert_labels},
                 "values": [[t0, "1"], [t0 + 60, "1"]],
             }
-        ],
+        ]
+        if alert_labels is not None
+        else [],
+        facts=[{"metric": {queries.TAG: queries.ALERTS_HEARTBEAT}, "value": [t0, "1"]}]
+        if heartbeat
+        else [],
         queries=5,
     )
     report = build(raw, site, p, 300, p.end_ts + 3600, HOURS)
@@ -231,3 +236,11 @@ def test_render_is_self_contained_and_sectioned() -> None:
     assert "@page { size: A4" in html and "<link" not in html and "src=" not in html
     # four areas without data are named as such, not as 100 %
     assert html.count("keine Messwerte im Zeitraum") == 4
+
+
+def test_no_alerts_in_the_source_is_not_no_incidents() -> None:
+    unknown = _raw_report("praxis-x", None)
+    assert "keine ALERTS-Reihen" in unknown and "kein Alarm" not in unknown
+    assert "keine Alarme" not in unknown  # the summary claims nothing about alerts either
+    quiet = _raw_report("praxis-x", None, heartbeat=True)
+    assert "Im Zeitraum hat kein Alarm ausgelöst." in quiet and "ALERTS-Reihen" not in quiet
