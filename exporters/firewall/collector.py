@@ -20,7 +20,7 @@ import requests
 
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
-from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
+from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError, open_session
 from exporters.core.snmp.settings import split_address
 from exporters.firewall import catalogue as c
 from exporters.firewall import fortigate, fortigate_api, opnsense, sophos, watchguard
@@ -43,7 +43,7 @@ class FirewallCollector:
         self.config = config
         self._loop = EventLoopThread("firewall-snmp")
         self._lock = threading.Lock()
-        self._sessions: dict[str, SnmpSession] = {}
+        self._sessions: dict[str, SessionBase] = {}
         self._http: dict[str, requests.Session] = {}
         self._chosen: dict[str, str] = {}
         self._reported: set[tuple[str, str]] = set()
@@ -52,13 +52,13 @@ class FirewallCollector:
             if target.snmp is not None:
                 self._session(name, target)  # engine set-up outside the first deadline
 
-    def _session(self, name: str, target: FirewallTarget) -> SnmpSession:
+    def _session(self, name: str, target: FirewallTarget) -> SessionBase:
         with self._lock:
             session = self._sessions.get(name)
             if session is None:
                 assert target.snmp is not None and target.address is not None
                 host, port = split_address(target.address)
-                session = SnmpSession(host, port, target.snmp, self.config.target_timeout(name))
+                session = open_session(host, port, target.snmp, self.config.target_timeout(name))
                 self._sessions[name] = session
             return session
 
@@ -113,7 +113,7 @@ class FirewallCollector:
             sink.put(c.SNMP_PACKETS, session.packets_sent - before)
 
     def _snmp_read(
-        self, name: str, target: FirewallTarget, session: SnmpSession, deadline: Deadline
+        self, name: str, target: FirewallTarget, session: SessionBase, deadline: Deadline
     ) -> Reading:
         vendor = target.vendor if target.vendor != "auto" else self._chosen.get(name)
         if vendor is None:

@@ -90,7 +90,9 @@ def _read_body(response: requests.Response, deadline: Deadline, max_bytes: int) 
             if deadline.expired:
                 raise ApiError("answer not complete before the deadline")
             _shrink_read_timeout(response, deadline.remaining())
-            chunk = response.raw.read(CHUNK, decode_content=True)
+            # read1: what one socket read brings, so a dripping server cannot keep a
+            # read() collecting its CHUNK bytes past the deadline
+            chunk = response.raw.read1(CHUNK, decode_content=True)
             if not chunk:
                 break
             total += len(chunk)
