@@ -18,7 +18,6 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from exporters.report import hours as hours_mod
@@ -28,7 +27,7 @@ from exporters.report.client import ApiError, Auth, QueryApi
 from exporters.report.collect import ApiUnusable, collect
 from exporters.report.files import report_path, write_atomic
 from exporters.report.model import Report
-from exporters.report.render import CSS, render_html
+from exporters.report.render import IndexEntry, render_html, render_index
 from exporters.report.texts import Texts
 
 log = logging.getLogger("praxis-report")
@@ -103,30 +102,22 @@ def write_report(
 
 
 def index_html(outcomes: Sequence[Outcome], span: period.Period, t: Texts) -> str:
-    rows = []
+    entries = []
     for o in sorted(outcomes, key=lambda o: o.site):
         if o.report is None or o.html is None:
-            cell = escape(t("index_failed", error=o.message))
-            lights = ""
+            entries.append(IndexEntry(o.site, error=o.message or f"exit {o.code}"))
         else:
-            links = [f'<a href="{escape(o.html.name)}">HTML</a>']
-            if o.pdf:
-                links.append(f'<a href="{escape(o.pdf.name)}">PDF</a>')
-            cell = " · ".join(links)
-            lights = "".join(
-                f'<span class="dot {a.light}" title="{escape(t("area_" + a.key))}: '
-                f'{escape(t("light_" + a.light))}"></span>'
-                for a in o.report.areas
+            entries.append(
+                IndexEntry(
+                    o.site,
+                    lights={a.key: a.light for a in o.report.areas},
+                    html=o.html.name,
+                    pdf=o.pdf.name if o.pdf else None,
+                    has_data=o.report.has_data,
+                    complete=o.report.complete,
+                )
             )
-        rows.append(f"<tr><td>{escape(o.site)}</td><td>{lights}</td><td>{cell}</td></tr>")
-    title = t("index_title", period=span.label)
-    return (
-        f'<!DOCTYPE html><html lang="{t.lang}"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{escape(title)}</h1><table><tr><th>{escape(t('index_site'))}</th>"
-        f"<th>{escape(t('col_state'))}</th><th>{escape(t('index_report'))}</th></tr>"
-        f"{''.join(rows)}</table></body></html>\n"
-    )
+    return render_index(entries, span.label, t)
 
 
 def all_sites(

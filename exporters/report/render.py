@@ -3,10 +3,12 @@ external assets; A4 print CSS). Pure: the same report gives the same bytes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from html import escape
 
 from exporters.report import svg
 from exporters.report.model import AreaResult, Fact, Grid, Incident, Report, Series
+from exporters.report.queries import AREAS
 from exporters.report.texts import Texts
 
 CSS = """
@@ -50,6 +52,7 @@ svg { display: block; max-width: 100%; height: auto; }
 .inv table { margin-top: 0; }
 footer { color: #777; font-size: 7.5pt; margin-top: 6mm; border-top: 0.5px solid #ccc;
          padding-top: 1mm; }
+@media screen { body { padding: 6mm 4mm; } }
 @media print { body { max-width: none; } }
 """
 
@@ -439,4 +442,66 @@ def render_html(report: Report, t: Texts, hours_text: str) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(t('title'))} {_e(r.site)} {_e(r.period.label)}</title>"
         f"<style>{CSS}</style></head><body>{head}{body}{footer}</body></html>\n"
+    )
+
+
+@dataclass
+class IndexEntry:
+    """One site on the provider's index page."""
+
+    site: str
+    lights: dict[str, str] = field(default_factory=dict)
+    html: str | None = None
+    pdf: str | None = None
+    has_data: bool = True
+    complete: bool = True
+    error: str = ""
+
+
+def render_index(entries: list[IndexEntry], label: str, t: Texts) -> str:
+    """The --all-sites index: one row per site, one traffic light per area, links."""
+    keys = [a.key for a in AREAS if any(a.key in e.lights for e in entries)]
+    head = "".join(
+        f"<th class='area' title='{_e(t('area_' + k))}'>{_e(t('short_' + k))}</th>" for k in keys
+    )
+    rows = []
+    for e in entries:
+        if e.html is None:
+            cells = f"<td colspan='{len(keys) + 1}'>{_e(t('index_failed', error=e.error))}</td>"
+        else:
+            lights = "".join(
+                f'<td class="area"><span class="dot {e.lights[k]}" '
+                f'title="{_e(t("light_" + e.lights[k]))}"></span></td>'
+                if k in e.lights
+                else "<td class='area'>–</td>"
+                for k in keys
+            )
+            links = [f'<a href="{_e(e.html)}">HTML</a>']
+            if e.pdf:
+                links.append(f'<a href="{_e(e.pdf)}">PDF</a>')
+            notes = []
+            if not e.has_data:
+                notes.append(t("light_grey"))
+            elif not e.complete:
+                notes.append(t("index_incomplete"))
+            note = f"<br><span class='note'>{_e(', '.join(notes))}</span>" if notes else ""
+            cells = f"{lights}<td class='links'>{' · '.join(links)}{note}</td>"
+        rows.append(f'<tr data-site="{_e(e.site)}"><td>{_e(e.site)}</td>{cells}</tr>')
+    title = t("index_title", period=label)
+    legend = " ".join(
+        f'<span class="dot {light}"></span>{_e(t("light_" + light))}'
+        for light in ("green", "yellow", "red", "grey")
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{t.lang}"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{CSS}"
+        "th.area, td.area { text-align: center; font-size: 7pt; overflow-wrap: normal;"
+        " word-break: normal; padding-left: 0.5mm; padding-right: 0.5mm; }"
+        " p.legend .dot { margin-left: 3mm; } td.links { white-space: nowrap; }"
+        "</style></head><body>"
+        f"<h1>{_e(title)}</h1><p class='note legend'>{legend}</p>"
+        f"<table><colgroup><col style='width:18%'>{'<col>' * len(keys)}"
+        "<col style='width:13%'></colgroup>"
+        f"<tr><th>{_e(t('index_site'))}</th>"
+        f"{head}<th>{_e(t('index_report'))}</th></tr>{''.join(rows)}</table></body></html>\n"
     )

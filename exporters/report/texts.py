@@ -29,6 +29,13 @@ DE: dict[str, str] = {
     "area_firewall": "Firewall",
     "area_server": "Server",
     "area_monitoring": "Überwachung",
+    "short_database": "Datenbank",
+    "short_backup": "Sicherung",
+    "short_ups": "USV",
+    "short_ti": "TI / KIM",
+    "short_certs": "Zertifikate",
+    "short_firewall": "Firewall",
+    "short_server": "Server",
     "light_green": "in Ordnung",
     "light_yellow": "Hinweis",
     "light_red": "Handlungsbedarf",
@@ -179,6 +186,7 @@ DE: dict[str, str] = {
     "index_site": "Praxis",
     "index_report": "Bericht",
     "index_failed": "kein Bericht: {error}",
+    "index_incomplete": "unvollständig",
     "msg_written": "geschrieben: {path}",
     "msg_no_chromium": (
         "Chromium nicht gefunden ({binary}): nur HTML geschrieben. PDF: Debian-Paket "
@@ -208,6 +216,13 @@ EN: dict[str, str] = {
     "area_firewall": "Firewall",
     "area_server": "Server",
     "area_monitoring": "Monitoring",
+    "short_database": "Database",
+    "short_backup": "Backup",
+    "short_ups": "UPS",
+    "short_ti": "TI / KIM",
+    "short_certs": "Certificates",
+    "short_firewall": "Firewall",
+    "short_server": "Server",
     "light_green": "fine",
     "light_yellow": "note",
     "light_red": "action needed",
@@ -355,6 +370,7 @@ EN: dict[str, str] = {
     "index_site": "Practice",
     "index_report": "Report",
     "index_failed": "no report: {error}",
+    "index_incomplete": "incomplete",
     "msg_written": "written: {path}",
     "msg_no_chromium": (
         "Chromium not found ({binary}): wrote HTML only. For the PDF install the Debian "

@@ -17,6 +17,7 @@ from devkit import report_month as s
 from devkit.prometheus import Prometheus
 from exporters.report import cli, pdf, period
 from exporters.report.client import QueryApi
+from exporters.report.texts import Texts
 
 pytestmark = [
     pytest.mark.integration,
@@ -177,3 +178,13 @@ def test_png_of_the_whole_report(rendered) -> None:
     assert (width, height) == (A4_TEXT_WIDTH_PX, 4200)
     keep = Path("/tmp/praxis-report-test.png")
     shutil.copy(png, keep)  # for a person to look at
+
+
+def test_index_page_fits(rendered, tmp_path) -> None:
+    out, outcomes = rendered
+    span = period.month("2026-10", NOW)
+    index = out / "de" / "index-2026-10.html"
+    de = [outcomes[s.NORD], outcomes["praxis-leer"]]
+    index.write_text(cli.index_html(de, span, Texts("de")))
+    result = layout(index, tmp_path)
+    assert result["bad"] == [], result["bad"]

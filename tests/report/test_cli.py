@@ -299,5 +299,10 @@ def test_all_sites_with_an_index_and_bounded_concurrency(proxy, tmp_path) -> Non
         assert f'<a href="praxis-report-{site}-2026-10.html">HTML</a>' in index
         assert (tmp_path / f"praxis-report-{site}-2026-10.html").exists()
     assert "praxis-leer" not in index
+    # one traffic light per area the sites have (the firewall only at praxis-nord)
+    nord = index.split(f'data-site="{s.NORD}"')[1].split("</tr>")[0]
+    sued = index.split(f'data-site="{s.SUED}"')[1].split("</tr>")[0]
+    assert nord.count('class="dot red"') == 4 and nord.count('class="dot green"') == 1
+    assert sued.count('class="dot yellow"') == 5 and "<td class='area'>–</td>" in sued
     assert p.requests == 1 + 2 * 5  # site discovery + five queries per site
     assert 1 <= p.max_in_flight <= 2
