@@ -38,7 +38,7 @@ table.incidents td.alert { overflow-wrap: anywhere; }
 .green { background: #2e9d4c; } .yellow { background: #f0b400; } .red { background: #d0312d; }
 .grey { background: #b8b8b8; }
 tr.incident td { background: #f6f6f6; font-weight: bold; border-top: 1px solid #999; }
-td.alert { padding-left: 5mm; }
+td.alert { padding-left: 5mm; font-size: 8pt; }
 tr.target td { font-style: italic; color: #444; background: #f6f6f6; }
 .crit { color: #b01f1b; font-weight: bold; } .warn { color: #9a6a00; }
 .missing { border: 1px solid #d0312d; background: #fdf1f0; padding: 2mm 3mm; margin: 2mm 0; }
