@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
-from exporters.core.snmp.client import EventLoopThread, SnmpError, SnmpSession
+from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError, open_session
 from exporters.ups import apc, placeholders, rfc1628, xups
 from exporters.ups import catalogue as m
 from exporters.ups.config import UpsTarget
@@ -40,11 +40,11 @@ class SnmpSource:
     def __init__(self) -> None:
         self._loop = EventLoopThread("ups-snmp")
         self._lock = threading.Lock()
-        self._sessions: dict[str, SnmpSession] = {}
+        self._sessions: dict[str, SessionBase] = {}
         self._chosen: dict[str, str] = {}
         self._planned: dict[str, dict[str, int]] = {}
 
-    def prepare(self, name: str, target: UpsTarget, timeout: float) -> SnmpSession:
+    def prepare(self, name: str, target: UpsTarget, timeout: float) -> SessionBase:
         """The target's session; built at (re)load: an SNMP engine takes 0.2-0.3 s to build
         (it loads its MIB tables), which must not eat the first scrape's deadline."""
         with self._lock:
@@ -52,7 +52,7 @@ class SnmpSource:
             if session is None:
                 assert target.snmp is not None
                 host, port = target.host_port()
-                session = SnmpSession(host, port, target.snmp, timeout)
+                session = open_session(host, port, target.snmp, timeout)
                 self._sessions[name] = session
             return session
 
@@ -72,7 +72,7 @@ class SnmpSource:
             sink.put(m.SNMP_PACKETS, session.packets_sent - before)
 
     def _read(
-        self, name: str, target: UpsTarget, session: SnmpSession, deadline: Deadline
+        self, name: str, target: UpsTarget, session: SessionBase, deadline: Deadline
     ) -> Reading:
         mib = target.mib if target.mib != "auto" else self._chosen.get(name)
         candidates = [MIBS[mib]] if mib else list(MIBS.values())

@@ -1,22 +1,16 @@
-"""Thin SNMP I/O on pysnmp 7: GET and GETBULK with raw OIDs, bounded by a deadline.
+"""SNMPv3 through pysnmp 7: the transport of `exporters.core.snmp.session` for v3 targets.
 
-pysnmp 7 is asyncio-only while the core runs each target in its own thread. One event
-loop runs in a background thread per collector; threads hand it coroutines with
-`run_coroutine_threadsafe` and wait at most until their deadline. No MIB files are loaded
-(OIDs are sent as numbers), which keeps memory and start-up small. Each target gets its own
-SnmpEngine, so v3 engine discovery is cached per agent and sent packets can be counted.
+Imported only when a target uses v3 (`session.open_session`); v1/v2c need no pysnmp. No
+MIB files are loaded (OIDs are sent as numbers), which keeps memory and start-up small.
+Each target gets its own SnmpEngine, so v3 engine discovery is cached per agent and sent
+packets can be counted.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-import threading
-import time
-from collections.abc import Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 from pyasn1.type import univ
 from pysnmp.carrier.asyncio.dgram import udp, udp6
@@ -25,11 +19,11 @@ from pysnmp.entity.engine import SnmpEngine
 from pysnmp.entity.rfc3413 import cmdgen
 from pysnmp.proto import rfc1902, rfc1905
 
-from exporters.core.deadline import Deadline
+from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError
 from exporters.core.snmp.settings import SnmpSettings
 from exporters.core.snmp.values import Oid, SnmpValue
 
-T = TypeVar("T")
+__all__ = ["EventLoopThread", "SnmpError", "SnmpSession", "configure_engine", "decode"]
 
 _AUTH = {
     "MD5": config.USM_AUTH_HMAC96_MD5,
@@ -46,12 +40,6 @@ _PRIV = {
     "AES-256": config.USM_PRIV_CFB256_AES,
 }
 _SECURITY_NAME = "praxis"
-_TOO_BIG = 1
-_NO_SUCH_NAME = 2
-
-
-class SnmpError(Exception):
-    """The agent did not answer usably (timeout, auth failure, error status)."""
 
 
 def decode(value: Any) -> SnmpValue | None:
@@ -118,65 +106,13 @@ def configure_engine(
     return "praxis-target"
 
 
-class EventLoopThread:
-    """One asyncio loop in a daemon thread; `run` executes a coroutine with a deadline."""
-
-    def __init__(self, name: str = "snmp") -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
-        future = asyncio.run_coroutine_threadsafe(
-            asyncio.wait_for(coro, timeout=deadline.remaining()), self.loop
-        )
-        try:
-            return future.result(timeout=deadline.remaining() + 0.05)
-        except TimeoutError:
-            future.cancel()
-            raise SnmpError("no answer before the deadline") from None
-
-    def close(self, cleanup: Callable[[], None] | None = None) -> None:
-        """Cancel what is still pending, run `cleanup` on the loop, stop the thread."""
-
-        async def finish() -> None:
-            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            if cleanup is not None:
-                cleanup()
-
-        try:
-            asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=2)
-        except Exception:  # noqa: S110 (closing anyway)
-            pass
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=2)
-        if not self._thread.is_alive():
-            self.loop.close()
-
-
-@dataclass
-class _Counter:
-    sent: int = 0
-
-
-class SnmpSession:
-    """One agent: its engine, credentials and a count of packets sent to it."""
+class SnmpSession(SessionBase):
+    """One v3 agent: its engine, credentials and a count of packets sent to it."""
 
     def __init__(self, host: str, port: int, settings: SnmpSettings, max_wait: float) -> None:
-        self.host = host
-        self.port = port
-        self.settings = settings
-        self.max_wait = max(0.1, max_wait)
+        super().__init__(host, port, settings, max_wait)
         self.engine = SnmpEngine()
-        self._counter = _Counter()
         self._addr_name: str | None = None
-
-    @property
-    def packets_sent(self) -> int:
-        return self._counter.sent
 
     async def _configure(self) -> str:
         # Configured once, inside the loop (the transport binds to it). pysnmp's own
@@ -189,53 +125,15 @@ class SnmpSession:
             self._count_packets()
         return self._addr_name
 
-    async def _resolve(self) -> str:
-        """The agent's IP address (a host name is looked up once, without blocking the loop)."""
-        try:
-            ipaddress.ip_address(self.host)
-            return self.host
-        except ValueError:
-            pass
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                self.host, self.port, type=socket.SOCK_DGRAM
-            )
-        except OSError as exc:
-            raise SnmpError(f"cannot resolve {self.host}: {exc.strerror or exc}") from None
-        ipv4 = [info[4][0] for info in infos if info[0] == socket.AF_INET]
-        return str(ipv4[0] if ipv4 else infos[0][4][0])
-
     def _count_packets(self) -> None:
         dispatcher = self.engine.transport_dispatcher
         original = dispatcher.send_message
-        counter = self._counter
 
         def counting_send(*args: Any, **kwargs: Any) -> Any:
-            counter.sent += 1
+            self._sent += 1
             return original(*args, **kwargs)
 
         dispatcher.send_message = counting_send
-
-    async def _request(
-        self, deadline: Deadline, oids: Sequence[str], kind: str = "get", repetitions: int = 0
-    ) -> tuple[int, int, list[tuple[str, SnmpValue | None]]]:
-        """One request (`get`, `next` or `bulk`) with up to `retries` more attempts.
-
-        The time left until the deadline is shared out between the attempts still allowed,
-        so a retry happens even when Prometheus' scrape timeout is short.
-        """
-        attempts = self.settings.retries + 1
-        for attempt in range(attempts):
-            left = deadline.expires_at - time.monotonic()
-            if left <= 0:
-                break
-            try:
-                return await asyncio.wait_for(
-                    self._send(oids, kind, repetitions), left / (attempts - attempt)
-                )
-            except TimeoutError:
-                continue
-        raise SnmpError(f"no answer before the deadline ({attempts} attempt(s))")
 
     async def _send(
         self, oids: Sequence[str], kind: str, repetitions: int
@@ -267,74 +165,6 @@ class SnmpSession:
         if error:
             raise SnmpError(str(error))
         return status, index, [(str(oid), decode(value)) for oid, value in answer]
-
-    async def get(self, oids: Sequence[str], deadline: Deadline) -> dict[str, SnmpValue]:
-        """GET all `oids` in one PDU; split only when the agent says tooBig.
-
-        Missing OIDs are simply absent from the result. SNMP v1 reports a missing OID as
-        noSuchName for the whole PDU: that OID is dropped and the rest asked again.
-        """
-        pending = [list(oids)]
-        result: dict[str, SnmpValue] = {}
-        while pending:
-            batch = pending.pop()
-            if not batch:
-                continue
-            status, index, answer = await self._request(deadline, batch)
-            if status == 0:
-                result.update({oid: value for oid, value in answer if value is not None})
-            elif status == _TOO_BIG and len(batch) > 1:
-                half = len(batch) // 2
-                pending += [batch[:half], batch[half:]]
-            elif status == _NO_SUCH_NAME and 0 < index <= len(batch):
-                pending.append(batch[: index - 1] + batch[index:])
-            else:
-                raise SnmpError(f"agent answered error-status {status} (index {index})")
-        return result
-
-    async def bulk_columns(
-        self, columns: Mapping[str, int], deadline: Deadline
-    ) -> dict[str, SnmpValue]:
-        """Read up to `rows` cells of each table column with GETBULK (GETNEXT on v1).
-
-        All columns go into one PDU with max-repetitions = the most rows wanted (capped by
-        `max_repetitions`); more requests follow only for rows beyond that cap or if the
-        agent's PDU limit cut the answer short. No subtree walk: a column ends at its row
-        count or where its OIDs end.
-        """
-        result: dict[str, SnmpValue] = {}
-        cursors = {col: col for col, rows in columns.items() if rows > 0}
-        got = dict.fromkeys(cursors, 0)
-        for _ in range(sum(columns.values()) + 1):  # every round reads at least one cell
-            active = [c for c in cursors if got[c] < columns[c]]
-            if not active:
-                break
-            asked = [cursors[c] for c in active]
-            if self.settings.version == "1":
-                status, index, answer = await self._request(deadline, asked, "next")
-                if status == _NO_SUCH_NAME:  # v1 says "end of MIB view" this way
-                    break
-            else:
-                missing = max(columns[c] - got[c] for c in active)
-                repetitions = max(1, min(missing, self.settings.max_repetitions))
-                status, index, answer = await self._request(deadline, asked, "bulk", repetitions)
-            if status != 0:
-                raise SnmpError(f"agent answered error-status {status} (index {index})")
-            progressed = False
-            for position, (oid, value) in enumerate(answer):
-                col = active[position % len(active)]
-                if col not in cursors or got[col] >= columns[col]:
-                    continue
-                if value is None or not oid.startswith(col + "."):
-                    del cursors[col]
-                    continue
-                result[oid] = value
-                got[col] += 1
-                cursors[col] = oid
-                progressed = True
-            if not progressed:
-                break
-        return result
 
     def close(self) -> None:
         if self._addr_name is not None:

@@ -1,0 +1,290 @@
+"""One SNMP agent as a session: GET and column reads bounded by a deadline, whatever the
+transport underneath.
+
+`open_session` picks the transport by version: v1/v2c go through `CommunitySession` (our
+own BER codec on an asyncio datagram socket, `exporters.core.snmp.ber`), v3 through
+pysnmp (`exporters.core.snmp.client`, imported only then: USM keys, engine discovery and
+privacy are pysnmp's job). Both share the request logic here: retries paced by the
+deadline, splitting on tooBig, v1's noSuchName, GETBULK of table columns.
+
+pysnmp 7 is asyncio-only while the core runs each target in its own thread: one event loop
+runs in a background thread per collector (`EventLoopThread`); threads hand it coroutines
+and wait at most until their deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any, TypeVar
+
+from exporters.core.deadline import Deadline
+from exporters.core.snmp import ber
+from exporters.core.snmp.settings import SnmpSettings
+from exporters.core.snmp.values import SnmpValue
+
+T = TypeVar("T")
+log = logging.getLogger("exporters.core.snmp")
+_TOO_BIG = 1
+_NO_SUCH_NAME = 2
+Answer = tuple[int, int, list[tuple[str, SnmpValue | None]]]
+
+
+class SnmpError(Exception):
+    """The agent did not answer usably (timeout, auth failure, error status)."""
+
+
+class EventLoopThread:
+    """One asyncio loop in a daemon thread; `run` executes a coroutine with a deadline."""
+
+    def __init__(self, name: str = "snmp") -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
+        future = asyncio.run_coroutine_threadsafe(
+            asyncio.wait_for(coro, timeout=deadline.remaining()), self.loop
+        )
+        try:
+            return future.result(timeout=deadline.remaining() + 0.05)
+        except TimeoutError:
+            future.cancel()
+            raise SnmpError("no answer before the deadline") from None
+
+    def close(self, cleanup: Callable[[], None] | None = None) -> None:
+        """Cancel what is still pending, run `cleanup` on the loop, stop the thread."""
+
+        async def finish() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if cleanup is not None:
+                cleanup()
+
+        try:
+            asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=2)
+        except Exception:  # noqa: S110 (closing anyway)
+            pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=2)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+
+class SessionBase:
+    """What every transport shares; a subclass implements `_send` (one PDU) and `close`."""
+
+    def __init__(self, host: str, port: int, settings: SnmpSettings, max_wait: float) -> None:
+        self.host = host
+        self.port = port
+        self.settings = settings
+        self.max_wait = max(0.1, max_wait)
+        self._sent = 0
+
+    @property
+    def packets_sent(self) -> int:
+        return self._sent
+
+    async def _resolve(self) -> str:
+        """The agent's IP address (a host name is looked up once, without blocking the loop)."""
+        try:
+            ipaddress.ip_address(self.host)
+            return self.host
+        except ValueError:
+            pass
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                self.host, self.port, type=socket.SOCK_DGRAM
+            )
+        except OSError as exc:
+            raise SnmpError(f"cannot resolve {self.host}: {exc.strerror or exc}") from None
+        ipv4 = [info[4][0] for info in infos if info[0] == socket.AF_INET]
+        return str(ipv4[0] if ipv4 else infos[0][4][0])
+
+    async def _send(self, oids: Sequence[str], kind: str, repetitions: int) -> Answer:
+        """One request PDU; returns error-status, error-index and the varbinds."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    async def _request(
+        self, deadline: Deadline, oids: Sequence[str], kind: str = "get", repetitions: int = 0
+    ) -> Answer:
+        """One request (`get`, `next` or `bulk`) with up to `retries` more attempts.
+
+        The time left until the deadline is shared out between the attempts still allowed,
+        so a retry happens even when Prometheus' scrape timeout is short.
+        """
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            left = deadline.expires_at - time.monotonic()
+            if left <= 0:
+                break
+            try:
+                return await asyncio.wait_for(
+                    self._send(oids, kind, repetitions), left / (attempts - attempt)
+                )
+            except TimeoutError:
+                continue
+        raise SnmpError(f"no answer before the deadline ({attempts} attempt(s))")
+
+    async def get(self, oids: Sequence[str], deadline: Deadline) -> dict[str, SnmpValue]:
+        """GET all `oids` in one PDU; split only when the agent says tooBig.
+
+        Missing OIDs are simply absent from the result. SNMP v1 reports a missing OID as
+        noSuchName for the whole PDU: that OID is dropped and the rest asked again.
+        """
+        pending = [list(oids)]
+        result: dict[str, SnmpValue] = {}
+        while pending:
+            batch = pending.pop()
+            if not batch:
+                continue
+            status, index, answer = await self._request(deadline, batch)
+            if status == 0:
+                result.update({oid: value for oid, value in answer if value is not None})
+            elif status == _TOO_BIG and len(batch) > 1:
+                half = len(batch) // 2
+                pending += [batch[:half], batch[half:]]
+            elif status == _NO_SUCH_NAME and 0 < index <= len(batch):
+                pending.append(batch[: index - 1] + batch[index:])
+            else:
+                raise SnmpError(f"agent answered error-status {status} (index {index})")
+        return result
+
+    async def bulk_columns(
+        self, columns: Mapping[str, int], deadline: Deadline
+    ) -> dict[str, SnmpValue]:
+        """Read up to `rows` cells of each table column with GETBULK (GETNEXT on v1).
+
+        All columns go into one PDU with max-repetitions = the most rows wanted (capped by
+        `max_repetitions`); more requests follow only for rows beyond that cap or if the
+        agent's PDU limit cut the answer short. No subtree walk: a column ends at its row
+        count or where its OIDs end.
+        """
+        result: dict[str, SnmpValue] = {}
+        cursors = {col: col for col, rows in columns.items() if rows > 0}
+        got = dict.fromkeys(cursors, 0)
+        for _ in range(sum(columns.values()) + 1):  # every round reads at least one cell
+            active = [c for c in cursors if got[c] < columns[c]]
+            if not active:
+                break
+            asked = [cursors[c] for c in active]
+            if self.settings.version == "1":
+                status, index, answer = await self._request(deadline, asked, "next")
+                if status == _NO_SUCH_NAME:  # v1 says "end of MIB view" this way
+                    break
+            else:
+                missing = max(columns[c] - got[c] for c in active)
+                repetitions = max(1, min(missing, self.settings.max_repetitions))
+                status, index, answer = await self._request(deadline, asked, "bulk", repetitions)
+            if status != 0:
+                raise SnmpError(f"agent answered error-status {status} (index {index})")
+            progressed = False
+            for position, (oid, value) in enumerate(answer):
+                col = active[position % len(active)]
+                if col not in cursors or got[col] >= columns[col]:
+                    continue
+                if value is None or not oid.startswith(col + "."):
+                    del cursors[col]
+                    continue
+                result[oid] = value
+                got[col] += 1
+                cursors[col] = oid
+                progressed = True
+            if not progressed:
+                break
+        return result
+
+
+class _Datagrams(asyncio.DatagramProtocol):
+    """Hands each answer to the request waiting for its request-id; drops the rest (late
+    answers to an attempt that timed out, garbage, other PDU types)."""
+
+    def __init__(self, session: CommunitySession) -> None:
+        self.session = session
+
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        try:
+            version, community, request_id, status, index, bindings = ber.decode_response(data)
+        except ber.BerError as exc:
+            log.debug("SNMP answer dropped", extra={"err": str(exc)})
+            return
+        waiting = self.session._pending.pop(request_id, None)
+        if waiting is None or waiting.done():
+            return
+        if version != self.session._version or community != self.session._community:
+            waiting.set_exception(SnmpError("answer with another version or community"))
+            return
+        waiting.set_result((status, index, bindings))
+
+    def error_received(self, exc: Exception) -> None:
+        # ICMP port unreachable (an agent still starting or restarting): the request is
+        # lost; its attempt times out and the next one is sent, as with pysnmp
+        log.debug("SNMP send failed", extra={"err": str(exc)})
+
+
+class CommunitySession(SessionBase):
+    """SNMP v1/v2c over one connected UDP socket, messages by `exporters.core.snmp.ber`."""
+
+    def __init__(self, host: str, port: int, settings: SnmpSettings, max_wait: float) -> None:
+        super().__init__(host, port, settings, max_wait)
+        assert settings.community is not None  # by SnmpSettings' validator
+        self._community = settings.community.get_secret_value().encode()
+        self._version = ber.VERSIONS[settings.version]
+        self._transport: asyncio.DatagramTransport | None = None
+        self._pending: dict[int, asyncio.Future[Answer]] = {}
+
+    async def _open(self) -> asyncio.DatagramTransport:
+        if self._transport is None or self._transport.is_closing():
+            address = await self._resolve()
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
+                lambda: _Datagrams(self), remote_addr=(address, self.port), family=family
+            )
+            self._transport = transport
+        return self._transport
+
+    async def _send(self, oids: Sequence[str], kind: str, repetitions: int) -> Answer:
+        transport = await self._open()
+        pdu = {"get": ber.GET, "next": ber.GETNEXT, "bulk": ber.GETBULK}[kind]
+        request_id = secrets.randbelow(2**31 - 1) + 1
+        while request_id in self._pending:
+            request_id = secrets.randbelow(2**31 - 1) + 1
+        try:
+            message = ber.encode_request(
+                self.settings.version, self._community, pdu, request_id, list(oids), repetitions
+            )
+        except ber.BerError as exc:
+            raise SnmpError(str(exc)) from None
+        waiting: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._pending[request_id] = waiting
+        try:
+            transport.sendto(message)
+            self._sent += 1
+            return await waiting
+        finally:
+            self._pending.pop(request_id, None)
+
+    def close(self) -> None:
+        if self._transport is not None:
+            self._transport.close()
+            self._transport = None
+
+
+def open_session(host: str, port: int, settings: SnmpSettings, max_wait: float) -> SessionBase:
+    """v1/v2c: our own BER over UDP; v3: pysnmp (imported here, only when a target uses it)."""
+    if settings.version in ber.VERSIONS:
+        return CommunitySession(host, port, settings, max_wait)
+    from exporters.core.snmp.client import SnmpSession
+
+    return SnmpSession(host, port, settings, max_wait)
