@@ -17,7 +17,6 @@ from exporters.report.model import (
     EvidenceRow,
     Expiry,
     Grid,
-    Incident,
     Problem,
     Report,
     Series,
@@ -259,7 +258,3 @@ def _problems(report: Report, raw: Raw) -> None:
                     f"{area.coverage.known_ratio:.6f}",
                 )
             )
-
-
-def incidents_of_area(report: Report, area: str) -> list[Incident]:
-    return [i for i in report.incidents if any(a.area == area for a in i.alerts)]

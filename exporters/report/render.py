@@ -343,7 +343,7 @@ def _charts(t: Texts, r: Report) -> str:
         if chart.key == "availability":
             grid = Grid(start, end, r.step)
             rows = [(t("area_" + a.key), a.timeline) for a in r.areas if a.present]
-            pic = svg.state_bands(rows, grid.points, r.step, start, end, caption)
+            pic = svg.state_bands(rows, grid.points, start, end, caption)
         elif chart.key == "backup_age":
             names = [s.label for s in chart.series]
             limits = [

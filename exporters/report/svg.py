@@ -59,7 +59,6 @@ def _kind(value: float | None) -> str:
 def state_bands(
     rows: Sequence[tuple[str, Timeline]],
     points: Sequence[float],
-    step: int,
     start: float,
     end: float,
     label: str,

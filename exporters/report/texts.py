@@ -12,7 +12,6 @@ DE: dict[str, str] = {
     "title": "IT-Monatsbericht",
     "subtitle": "Praxis {site} · Zeitraum {period}",
     "generated": "Erstellt {generated} · Datenstand {as_of} · Zeiten in Europe/Berlin",
-    "cut_note": "Der Zeitraum ist noch nicht zu Ende: der Bericht reicht bis {as_of}.",
     "s_summary": "1. Zusammenfassung",
     "s_inventory": "2. Bestand, wie die Überwachung ihn sieht",
     "s_availability": "3. Verfügbarkeit und Störungen",
@@ -62,7 +61,6 @@ DE: dict[str, str] = {
     "col_duration": "Dauer",
     "col_alert": "Alarm",
     "col_severity": "Schwere",
-    "col_target": "Ziel",
     "col_hours": "Sprechzeit",
     "col_what": "Was",
     "col_when": "Ablauf",
@@ -72,7 +70,6 @@ DE: dict[str, str] = {
     "col_metric": "Messwert",
     "col_period_state": "Zustand im Zeitraum",
     "col_last_seen": "Zuletzt gesehen",
-    "col_job": "Sicherungsauftrag",
     "yes": "ja",
     "no": "nein",
     "sev_critical": "kritisch",
@@ -164,7 +161,6 @@ DE: dict[str, str] = {
     "chart_ups": "USV: Batterieladung und Netzausfälle (rot)",
     "chart_db_size": "Größe der Datenbank",
     "days_unit": "Tage",
-    "hours_unit": "Std.",
     "p_no_data": (
         "Für die Praxis „{subject}“ liegen im Zeitraum keine Messwerte vor: sie ist nicht "
         "(oder unter anderem Namen) an die Überwachung angeschlossen. Dieser Bericht enthält "
@@ -199,7 +195,6 @@ EN: dict[str, str] = {
     "title": "Monthly IT report",
     "subtitle": "Practice {site} · period {period}",
     "generated": "Generated {generated} · data as of {as_of} · times in Europe/Berlin",
-    "cut_note": "The period has not ended yet: the report covers it up to {as_of}.",
     "s_summary": "1. Summary",
     "s_inventory": "2. Inventory as the monitoring sees it",
     "s_availability": "3. Availability and incidents",
@@ -249,7 +244,6 @@ EN: dict[str, str] = {
     "col_duration": "Duration",
     "col_alert": "Alert",
     "col_severity": "Severity",
-    "col_target": "Target",
     "col_hours": "Practice hours",
     "col_what": "What",
     "col_when": "Expires",
@@ -259,7 +253,6 @@ EN: dict[str, str] = {
     "col_metric": "Metric",
     "col_period_state": "State over the period",
     "col_last_seen": "Last seen",
-    "col_job": "Backup job",
     "yes": "yes",
     "no": "no",
     "sev_critical": "critical",
@@ -350,7 +343,6 @@ EN: dict[str, str] = {
     "chart_ups": "UPS: battery charge and power cuts (red)",
     "chart_db_size": "Database size",
     "days_unit": "days",
-    "hours_unit": "h",
     "p_no_data": (
         "There are no measurements for the practice “{subject}” in the period: it is not "
         "connected to the monitoring (or under another name). This report therefore states "
