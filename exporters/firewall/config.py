@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
 from exporters.core.snmp.settings import SnmpSettings, split_address
@@ -14,6 +16,7 @@ from exporters.core.snmp.settings import SnmpSettings, split_address
 Vendor = Literal["auto", "fortigate", "sophos", "opnsense", "watchguard", "lancom"]
 SNMP_VENDORS = ("fortigate", "sophos", "watchguard", "lancom")
 MAX_RESPONSE_LIMIT = 64 * 1024 * 1024
+DEFAULT_STATE_FILE = "firewall-state.json"
 
 
 class ApiSettings(ConfigModel):
@@ -100,7 +103,19 @@ class FirewallTarget(TargetBase):
 
 
 class FirewallConfig(ExporterConfig[FirewallTarget]):
-    state_file: str | None = "firewall-state.json"
-    """Where first sightings of signature versions are kept (relative to the config file)."""
+    state_file: str | None = None
+    """Where first sightings of signature versions are kept (relative to the config file;
+    default `firewall-state.json` beside it; `null` keeps them in memory only)."""
 
     path_fields: ClassVar[tuple[str, ...]] = ("state_file",)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_state_file(cls, data: Any, info: ValidationInfo) -> Any:
+        """The default lies beside the config file, not in the working directory."""
+        if isinstance(data, Mapping) and "state_file" not in data:
+            context = info.context if isinstance(info.context, Mapping) else {}
+            base = context.get("base_dir")
+            if base:
+                return {**data, "state_file": str(Path(base) / DEFAULT_STATE_FILE)}
+        return data

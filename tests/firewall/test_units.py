@@ -311,3 +311,18 @@ def test_config_error_never_prints_the_token(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "targets.fw.api.url" in result.stderr
     assert "super-secret-token-value" not in result.stderr + result.stdout
+
+
+def test_default_state_file_lies_beside_the_config(tmp_path: Path) -> None:
+    from exporters.core.config import load_config
+    from exporters.firewall.config import FirewallConfig
+
+    (tmp_path / "firewall.yml").write_text("targets: {}\n")
+    config = load_config(tmp_path / "firewall.yml", FirewallConfig)
+    assert config.state_file == str(tmp_path / "firewall-state.json")
+    (tmp_path / "memory.yml").write_text("state_file: null\ntargets: {}\n")
+    assert load_config(tmp_path / "memory.yml", FirewallConfig).state_file is None
+    (tmp_path / "rel.yml").write_text("state_file: state/fw.json\ntargets: {}\n")
+    assert load_config(tmp_path / "rel.yml", FirewallConfig).state_file == str(
+        tmp_path / "state" / "fw.json"
+    )
