@@ -306,3 +306,47 @@ def test_all_sites_with_an_index_and_bounded_concurrency(proxy, tmp_path) -> Non
     assert sued.count('class="dot yellow"') == 5 and "<td class='area'>–</td>" in sued
     assert p.requests == 1 + 2 * 5  # site discovery + five queries per site
     assert 1 <= p.max_in_flight <= 2
+
+
+def test_without_chromium_html_only_with_a_message(month_prometheus, tmp_path) -> None:
+    args = (
+        "--url",
+        month_prometheus.url,
+        "--site",
+        s.SUED,
+        "--month",
+        "2026-10",
+        "--chromium",
+        str(tmp_path / "no-chromium"),
+    )
+    auto = subprocess.run(
+        [sys.executable, "-m", "exporters.report", "--now", NOW, *args, "--out", "auto"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    no_traceback(auto)
+    assert auto.returncode == 0 and "nur HTML geschrieben" in auto.stderr
+    assert [p.suffix for p in (tmp_path / "auto").iterdir()] == [".html"]
+    always = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "exporters.report",
+            "--now",
+            NOW,
+            *args,
+            "--pdf",
+            "always",
+            "--out",
+            "always",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert always.returncode == 6, always.stderr
