@@ -172,7 +172,29 @@ def test_inventory_facts(nord) -> None:
     assert values[("database", "firebird")].endswith("C:\\medatixx\\DB\\MEDATIXX.FDB")
     assert values[("server", "os")] == "Microsoft Windows Server 2022 Standard 10.0.20348"
     assert values[("firewall", "firewall")] == "fortigate FortiGate 60F; FW 7.2.8"
+    # last values in the period: the database size and the backups of the 31st
+    assert float(values[("database", "size")]) == 4e9 + (s.MONTH_END - s.DATA_START) * 70.0
+    last = [float(f.value) for f in report.facts if f.item == "last_success"]
+    assert last == [s.b(31, *s.OFFSITE), s.b(31, *s.NIGHTLY)]
     assert "vom Gerät nicht gemeldet" in html
+
+
+def test_charts_carry_the_data(nord) -> None:
+    report, html, _ = nord
+    charts = {c.key: c for c in report.charts}
+    assert list(charts) == ["availability", "backup_age", "ups", "db_size"]
+    age = {series.label: series for series in charts["backup_age"].series}
+    # hourly points: the oldest backup age is at 01:00 on the 10th, half an hour before
+    # the first good backup after the failures
+    assert max(v for _, v in age["pvs-nightly"].points) == s.b(10, 1) - s.b(2, *s.NIGHTLY)
+    assert dict(charts["backup_age"].limits) == {
+        "offsite": s.OFFSITE_MAX_AGE,
+        "pvs-nightly": s.NIGHTLY_MAX_AGE,
+    }
+    (charge,) = charts["ups"].series
+    assert min(v for _, v in charge.points) >= 0.1 and max(v for _, v in charge.points) == 1.0
+    for key in charts:
+        assert f'<figure data-chart="{key}">' in html
 
 
 def test_evidence_states(nord) -> None:
