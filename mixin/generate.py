@@ -7,8 +7,8 @@ from pathlib import Path
 from mixin.config import ALL_DEFAULT_JOBS, MixinConfig, defaults, job_matcher
 from mixin.dashboards import rewrite_dashboard
 from mixin.promql import Matcher, Rewrite
-from mixin.rules import ThresholdChange, rewrite_rules
-from mixin.thresholds import THRESHOLDS
+from mixin.rules import rewrite_rules
+from mixin.thresholds import THRESHOLDS, BoardPlace, Place, ThresholdChange
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = "alerting-rules"
@@ -39,11 +39,12 @@ def selector_rewrite(config: MixinConfig) -> Rewrite:
 
 def threshold_changes(config: MixinConfig) -> list[ThresholdChange]:
     base = defaults()
-    return [
-        ThresholdChange(place, base.thresholds[t.key], config.thresholds[t.key])
-        for t in THRESHOLDS
-        for place in t.places
-    ]
+    changes: list[ThresholdChange] = []
+    for t in THRESHOLDS:
+        places: list[Place | BoardPlace] = [*t.places, *t.boards]
+        old, new = base.thresholds[t.key], config.thresholds[t.key]
+        changes += [ThresholdChange(place, old, new) for place in places]
+    return changes
 
 
 def generate(config: MixinConfig, out: Path, source: Path = REPO) -> list[Path]:
@@ -55,7 +56,7 @@ def generate(config: MixinConfig, out: Path, source: Path = REPO) -> list[Path]:
         text = rewrite_rules(path.read_text(encoding="utf-8"), path.name, rw, changes)
         written.append(_write(out / RULES / path.name, text))
     for path in sorted((source / DASHBOARDS).glob("*.json")):
-        text = rewrite_dashboard(path.read_text(encoding="utf-8"), path.name, rw)
+        text = rewrite_dashboard(path.read_text(encoding="utf-8"), path.name, rw, changes)
         written.append(_write(out / DASHBOARDS / path.name, text))
     return written
 

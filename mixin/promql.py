@@ -404,21 +404,22 @@ def check_rewrite(before: str, after: str, rw: Rewrite, grafana: bool) -> None:
             )
 
 
-def replace_number(expr: str, old: str, new: str, grafana: bool = False) -> str:
-    """`expr` with its one number literal of value `old` replaced by `new` (parser-checked)."""
-    hits = [
-        t for t in tokenize(expr, grafana) if t.kind == "number" and _value(t.text) == float(old)
-    ]
-    if len(hits) != 1:
-        raise RewriteError(f"expected the number {old} once in {expr!r}, found {len(hits)}")
-    out = _apply(expr, [(hits[0].start, hits[0].end, new)])
+def replace_numbers(expr: str, changes: dict[float, str], grafana: bool = False) -> str:
+    """`expr` with each number literal of value `old` (each must occur exactly once) replaced
+    by its new text, all at once (so 90->30 and 30->10 do not chain); parser-checked."""
+    edits = []
+    for old, new in changes.items():
+        hits = [t for t in tokenize(expr, grafana) if t.kind == "number" and _value(t.text) == old]
+        if len(hits) != 1:
+            raise RewriteError(f"expected the number {old:g} once in {expr!r}, found {len(hits)}")
+        edits.append((hits[0].start, hits[0].end, new))
+    out = _apply(expr, edits)
     before, after = parse(expr, grafana), parse(out, grafana)
-    numbers_before, numbers_after = _numbers(before), _numbers(after)
-    diff = [(a, b) for a, b in zip(numbers_before, numbers_after, strict=True) if a != b]
+    expected = [float(changes[n]) if n in changes else n for n in _numbers(before)]
     if skeleton(_blank_numbers(before)) != skeleton(_blank_numbers(after)) or (
-        float(new) != float(old) and diff != [(float(old), float(new))]
+        _numbers(after) != expected
     ):
-        raise RewriteError(f"replacing {old} by {new} changed more: {expr!r} -> {out!r}")
+        raise RewriteError(f"replacing {changes} changed more: {expr!r} -> {out!r}")
     return out
 
 

@@ -10,20 +10,12 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from mixin.promql import Rewrite, RewriteError, replace_number, rewrite
-from mixin.thresholds import Place, fields, literal
-
-
-@dataclass(frozen=True)
-class ThresholdChange:
-    place: Place
-    old: float
-    new: float
+from mixin.promql import Rewrite, RewriteError, replace_numbers, rewrite
+from mixin.thresholds import Place, ThresholdChange, literal, phrase_pairs, replace_phrases
 
 
 def _get(node: yaml.MappingNode, key: str) -> yaml.Node | None:
@@ -54,28 +46,31 @@ def rewrite_rules(text: str, filename: str, rw: Rewrite, changes: list[Threshold
         raise RewriteError(f"{filename}: empty rule file")
     edits: dict[int, tuple[yaml.ScalarNode, str]] = {}
     used: set[int] = set()
+    places = [(i, c, c.place) for i, c in enumerate(changes) if isinstance(c.place, Place)]
     for rule in _rules(root):
         expr = _get(rule, "expr")
         if not isinstance(expr, yaml.ScalarNode):
             continue
         value = rewrite(str(expr.value), rw)
         alert = _get(rule, "alert")
-        for i, change in enumerate(changes):
-            place = change.place
-            if place.file != filename or alert is None or alert.value != place.alert:
-                continue
-            if _label(rule, "severity") != place.severity:
-                continue
-            used.add(i)
-            value = replace_number(value, literal(change.old), literal(change.new))
-            _change_phrases(rule, change, edits)
+        mine = [
+            (i, c)
+            for i, c, place in places
+            if place.file == filename
+            and alert is not None
+            and alert.value == place.alert
+            and _label(rule, "severity") == place.severity
+        ]
+        used |= {i for i, _c in mine}
+        if mine and alert is not None:
+            value = replace_numbers(value, {c.old: literal(c.new) for _i, c in mine})
+            _change_phrases(rule, str(alert.value), [c for _i, c in mine], edits)
         if value != expr.value:
             edits[expr.start_mark.index] = (expr, value)
-    for i, change in enumerate(changes):
-        if change.place.file == filename and i not in used:
+    for i, _change, place in places:
+        if place.file == filename and i not in used:
             raise RewriteError(
-                f"{filename}: no alert {change.place.alert} with severity "
-                f"{change.place.severity} for a threshold"
+                f"{filename}: no alert {place.alert} with severity {place.severity} for a threshold"
             )
     out = text
     for _start, (node, value) in sorted(edits.items(), reverse=True):
@@ -87,22 +82,22 @@ def rewrite_rules(text: str, filename: str, rw: Rewrite, changes: list[Threshold
 
 def _change_phrases(
     rule: yaml.MappingNode,
-    change: ThresholdChange,
+    alert: str,
+    changes: list[ThresholdChange],
     edits: dict[int, tuple[yaml.ScalarNode, str]],
 ) -> None:
     annotations = _get(rule, "annotations")
     nodes = [v for _k, v in annotations.value] if isinstance(annotations, yaml.MappingNode) else []
-    for phrase in change.place.phrases:
-        old, new = phrase.format(**fields(change.old)), phrase.format(**fields(change.new))
-        hit = False
-        for node in nodes:
-            current = edits.get(node.start_mark.index, (node, str(node.value)))[1]
-            if old in current:
-                hit = True
-                if old != new:
-                    edits[node.start_mark.index] = (node, current.replace(old, new))
-        if not hit:
-            raise RewriteError(f"{change.place.alert}: no annotation says {old!r}")
+    pairs = phrase_pairs(changes)
+    hit: set[str] = set()
+    for node in nodes:
+        new, found = replace_phrases(str(node.value), pairs)
+        hit |= found
+        if new != node.value:
+            edits[node.start_mark.index] = (node, new)
+    missing = [old for old, _new in pairs if old not in hit]
+    if missing:
+        raise RewriteError(f"{alert}: no annotation says {missing}")
 
 
 def render(node: yaml.ScalarNode, source: str, value: str) -> str:

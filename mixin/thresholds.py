@@ -1,13 +1,15 @@
-"""The rule thresholds worth tuning, and where each sits in the rule files.
+"""The rule thresholds worth tuning, and where each sits in the rule files and dashboards.
 
 A threshold is one number literal in the `expr` of named alerts, plus the sentences of their
 annotations that state it ("less than 28 days"), so that a changed threshold does not leave
-a description that lies. Thresholds that live in the exporters' configs (a backup's
+a description that lies; on the dashboards, the panels that show it (a query's literal, a
+phrase of the title or description, colour steps), found by panel id. Thresholds that live in the exporters' configs (a backup's
 `max_age`, a UPS' shutdown margin) are not here: they are per target, in the series.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -22,10 +24,55 @@ class Place:
 
 
 @dataclass(frozen=True)
+class BoardPlace:
+    """A dashboard panel (by id, stable across edits of its title) that shows the threshold."""
+
+    board: str
+    panel_id: int
+    in_expr: bool = False  # the value is a number literal of the panel's queries
+    phrases: tuple[str, ...] = ()  # in the panel's title or description
+    steps: float = 0  # > 0: a colour step at value * steps (e.g. 86400 for days in seconds)
+
+
+@dataclass(frozen=True)
 class Threshold:
     key: str
     doc: str
     places: tuple[Place, ...]
+    boards: tuple[BoardPlace, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThresholdChange:
+    """One place of a threshold, from the default value to the configured one."""
+
+    place: Place | BoardPlace
+    old: float
+    new: float
+
+
+def phrase_pairs(changes: list[ThresholdChange]) -> list[tuple[str, str]]:
+    """(old text, new text) of every phrase of these changes."""
+    return [
+        (phrase.format(**fields(c.old)), phrase.format(**fields(c.new)))
+        for c in changes
+        for phrase in c.place.phrases
+    ]
+
+
+def replace_phrases(text: str, pairs: list[tuple[str, str]]) -> tuple[str, set[str]]:
+    """`text` with every old phrase replaced at once (no chaining); which ones were there."""
+    if not pairs:
+        return text, set()
+    table = dict(pairs)
+    pattern = re.compile("|".join(re.escape(old) for old in sorted(table, key=len, reverse=True)))
+    found: set[str] = set()
+
+    def sub(match: re.Match[str]) -> str:
+        found.add(match.group(0))
+        return table[match.group(0)]
+
+    return pattern.sub(sub, text), found
 
 
 def fields(value: float) -> dict[str, str]:
@@ -59,6 +106,10 @@ def _duration(seconds: float) -> str:
     return f"{_number(seconds)} seconds"
 
 
+def _steps(board: str, *panel_ids: int, scale: float = 1) -> tuple[BoardPlace, ...]:
+    return tuple(BoardPlace(board, i, steps=scale) for i in panel_ids)
+
+
 F, M, U, C, T = (
     "firebird.rules.yml",
     "mssql.rules.yml",
@@ -72,16 +123,25 @@ THRESHOLDS: tuple[Threshold, ...] = (
         "cert_expiry_warning_days",
         "days before a certificate or dated item ends: warning (CertExpiringSoon)",
         (Place(C, "CertExpiringSoon", "warning", ("less than {value} days",)),),
+        (
+            BoardPlace("certs.json", 4, True, ("< {value} Tagen", "weniger als {value} Tagen")),
+            *_steps("certs.json", 5, 9, 12),
+        ),
     ),
     Threshold(
         "cert_expiry_critical_days",
         "days before a certificate or dated item ends: critical (CertExpiringSoon)",
         (Place(C, "CertExpiringSoon", "critical", ("less than {value} days",)),),
+        (
+            BoardPlace("certs.json", 3, True, ("< {value} Tagen", "weniger als {value} Tagen")),
+            *_steps("certs.json", 5, 9, 12),
+        ),
     ),
     Threshold(
         "ti_cert_expiry_warning_days",
         "days before a TI card or connector certificate ends: warning",
         (Place(T, "TiCertificateExpiringSoon", "warning", ("less than {value} days",)),),
+        _steps("ti.json", 6, 15, 16, 22),
     ),
     Threshold(
         "ti_cert_expiry_critical_days",
@@ -90,36 +150,43 @@ THRESHOLDS: tuple[Threshold, ...] = (
             Place(T, "TiCertificateExpiringSoon", "warning"),
             Place(T, "TiCertificateExpiryCritical", "critical", ("less than {value} days",)),
         ),
+        _steps("ti.json", 6, 15, 16, 22),
     ),
     Threshold(
         "mssql_log_used_ratio",
         "used share of a database's transaction log (MssqlLogSpaceHigh)",
         (Place(M, "MssqlLogSpaceHigh", "warning", ("over {percent} % used",)),),
+        (BoardPlace("mssql.json", 12, phrases=("über {percent} %",), steps=1),),
     ),
     Threshold(
         "mssql_express_warning_ratio",
         "share of the SQL Server Express data limit: warning",
         (Place(M, "MssqlExpressDataSizeWarning", "warning", ("above {percent} %",)),),
+        _steps("mssql.json", 13),
     ),
     Threshold(
         "mssql_express_critical_ratio",
         "share of the SQL Server Express data limit: critical",
         (Place(M, "MssqlExpressDataSizeCritical", "critical", ("above {percent} %",)),),
+        _steps("mssql.json", 13),
     ),
     Threshold(
         "ups_load_ratio",
         "UPS output load (UpsOverload)",
         (Place(U, "UpsOverload", "warning", ("above {percent} %",)),),
+        (BoardPlace("ups.json", 16, phrases=("Alarm ab {percent} %",)),),
     ),
     Threshold(
         "ups_battery_temperature_celsius",
         "UPS battery temperature (UpsBatteryTemperatureHigh)",
         (Place(U, "UpsBatteryTemperatureHigh", "warning", ("above {value} °C",)),),
+        (BoardPlace("ups.json", 10, phrases=("Alarm ab {value} °C",)),),
     ),
     Threshold(
         "ups_self_test_max_age_days",
         "days without a UPS self-test (UpsSelfTestMissing)",
         (Place(U, "UpsSelfTestMissing", "info", ("for {value} days",)),),
+        (BoardPlace("ups.json", 13, phrases=("Hinweis ab {value} Tagen",), steps=86400),),
     ),
     Threshold(
         "firebird_transaction_gap",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from devkit.dashboards import dashboard_files, panel_queries
+from devkit.dashboards import dashboard_files, panel_queries, panels
 from devkit.prometheus import REPO, binary, rule_files
 from mixin.config import ConfigError, defaults, load
 from mixin.generate import generate, selector_rewrite
@@ -140,7 +140,7 @@ def test_variable_queries_get_the_matcher(custom: Path) -> None:
     )
 
 
-def test_dashboards_keep_their_layout_apart_from_queries(custom: Path) -> None:
+def test_dashboards_keep_their_layout_apart_from_queries_and_thresholds(custom: Path) -> None:
     for path in dashboard_files():
         before = path.read_text().splitlines()
         after = (custom / "dashboards" / path.name).read_text().splitlines()
@@ -148,7 +148,43 @@ def test_dashboards_keep_their_layout_apart_from_queries(custom: Path) -> None:
         for old, new in zip(before, after, strict=True):
             if old != new:
                 key = old.strip().split(":", 1)[0]
-                assert key in ('"expr"', '"query"', '"definition"'), (path.name, old)
+                assert key in (
+                    '"expr"',
+                    '"query"',
+                    '"definition"',
+                    '"title"',
+                    '"description"',
+                    '"value"',
+                ), (path.name, old)
+
+
+def test_thresholds_do_not_chain_and_reach_the_dashboards(tmp_path: Path) -> None:
+    """TI warning 90 -> 30 and critical 30 -> 10 in one rule: the new 30 is not taken for
+    the old one; the certs board's titles, queries and colour steps follow its rules."""
+    config = tmp_path / "my.yml"
+    config.write_text(
+        "thresholds: {ti_cert_expiry_warning_days: 30, ti_cert_expiry_critical_days: 10,"
+        " cert_expiry_warning_days: 21, ups_self_test_max_age_days: 60}\n"
+    )
+    generate(load(config), tmp_path)
+    rules = tmp_path / "alerting-rules" / "ti.rules.yml"
+    warning = " ".join(_alert(rules, "TiCertificateExpiringSoon")["expr"].split())
+    assert "< 30 * 86400" in warning and ">= 10 * 86400" in warning
+    critical = _alert(rules, "TiCertificateExpiryCritical")
+    assert "< 10 * 86400" in critical["expr"]
+    assert "less than 10 days" in critical["annotations"]["description"]
+    certs = json.loads((tmp_path / "dashboards" / "certs.json").read_text())
+    panel = {p["id"]: p for p in certs["panels"]}
+    assert panel[4]["title"] == "Ablauf in < 21 Tagen"
+    assert "< 21 > 0" in panel[4]["targets"][0]["expr"]
+    steps = panel[5]["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    assert [s["value"] for s in steps] == [None, 7, 21]
+    ups = json.loads((tmp_path / "dashboards" / "ups.json").read_text())
+    (self_test,) = [p for p in panels(ups) if p["id"] == 13]
+    assert "Hinweis ab 60 Tagen" in self_test["description"]
+    assert 60 * 86400 in [
+        s["value"] for s in self_test["fieldConfig"]["defaults"]["thresholds"]["steps"]
+    ]
 
 
 REWRITE = Rewrite(lambda m: m, (Matcher("cluster", "=", "a"),))
