@@ -167,10 +167,11 @@ def measure(name: str, url: str, relay: CountingRelay, scrapes: int, pid: int) -
         "median_ms": statistics.median(times) * 1000,
         "p90_ms": times[int(len(times) * 0.9) - 1] * 1000,
         "packets": packets,
+        "cpu_ms": cpu_ms,
     }
     print(
         f"{name:<22} median {result['median_ms']:7.2f} ms  p90 {result['p90_ms']:7.2f} ms  "
-        f"packets/scrape {packets:.2f}  exporter CPU {cpu_ms:.1f} ms/scrape"
+        f"packets/scrape {packets:.2f}  exporter CPU {cpu_ms:.2f} ms/scrape"
     )
     return result
 
@@ -225,6 +226,10 @@ def main(scrapes: int = 50) -> None:
                 f"latency ratio (ours/peer, median) {mine['median_ms'] / theirs['median_ms']:.2f}"
                 f" (goal <= 0.5); packets/scrape {mine['packets']:.1f} vs "
                 f"{theirs['packets']:.1f} (goal <= 2); RSS goal < 40 MiB"
+            )
+            print(
+                f"CPU per scrape ratio (ours/peer) {mine['cpu_ms'] / theirs['cpu_ms']:.2f} "
+                f"(goal <= 1.0); RSS ratio {rss_ours / rss_peer:.2f}"
             )
         finally:
             ours.stop()
