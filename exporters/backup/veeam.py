@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from exporters.backup.config import VeeamTarget
 from exporters.backup.repo import ParseError, parse_time
 from exporters.backup.status import BackupStatus
@@ -83,6 +81,8 @@ class VeeamClient:
     """One HTTPS session per target; the bearer token is reused until shortly before expiry."""
 
     def __init__(self, target: VeeamTarget) -> None:
+        import requests  # about 4 MiB: loaded only when a config has a Veeam target
+
         self.target = target
         self.session = requests.Session()
         # given per request: a session-wide `verify` loses against REQUESTS_CA_BUNDLE
