@@ -68,10 +68,13 @@ def prometheus_agent_config(
 
 
 def vmagent_scrape_config(site: str, targets: dict[str, str]) -> dict[str, Any]:
-    """vmagent reads the same file; remote writes are its -remoteWrite.* flags instead."""
-    config = site_scrape_config(site, targets)
-    del config["remote_write"]
-    return config
+    """vmagent reads the same file (its remote_write section skipped with
+    VMAGENT_FLAGS, as in docker/multi-site/compose.site-vmagent.yml); remote writes are its
+    -remoteWrite.* flags instead."""
+    return site_scrape_config(site, targets)
+
+
+VMAGENT_FLAGS = ["-promscrape.config.strictParse=false"]
 
 
 def serve_practice(stop: list[Any], on_battery: bool) -> dict[str, str]:
@@ -158,6 +161,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 ),
                 (f"{central.url}/api/v1/write", "", None),
             ],
+            extra_args=VMAGENT_FLAGS,
         )
         stop.append(b)
 
@@ -182,6 +186,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             tmp / "praxis-y",
             vmagent_scrape_config("praxis-y", intruder_targets),
             [(f"{vmauth.url}/api/v1/write", "", None)],
+            extra_args=VMAGENT_FLAGS,
         )
         stop.append(anonymous)
         yield {
