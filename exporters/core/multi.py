@@ -27,11 +27,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from exporters import __version__
 from exporters.core.app import CLOSE_TIMEOUT, ExporterSpec, _bounded, _exit_now
 from exporters.core.config import ConfigError
-from exporters.core.logsetup import FORMATS, LEVELS, fields, setup_logging
+from exporters.core.logsetup import _FIELDS_ATTR, FORMATS, LEVELS, fields, setup_logging
 from exporters.core.memory import limit_malloc_arenas
 from exporters.core.runtime import Runtime
 from exporters.core.scrape import DEFAULT_TIMEOUT_OFFSET
@@ -168,6 +169,7 @@ def run_all(argv: Sequence[str] | None = None) -> int:
         log.error("cannot listen", extra=fields(err=str(exc)))
         _close_all(served)
         return 1
+    _tag_log_lines(served)
     stop = threading.Event()
     _install_signals(served, stop)
     for one in served:
@@ -225,6 +227,51 @@ def _serve(one: Served, stop: threading.Event) -> None:
                 extra=fields(exporter=one.spec.name, err=f"{type(exc).__name__}: {exc}"),
             )
             stop.wait(1.0)
+
+
+class _ExporterField(logging.Filter):
+    """Adds `exporter=<name>` to every log line written in one exporter's threads (its
+    HTTP connections, collector pool and SNMP loop), so that lines of exporters sharing
+    the process, and targets of the same name, can be told apart."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        super().__init__()
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: -len(kv[0]))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        thread = record.threadName or ""
+        for prefix, name in self.prefixes:
+            if thread.startswith(prefix):
+                extra = dict(getattr(record, _FIELDS_ATTR, None) or {})
+                extra.setdefault("exporter", name)
+                setattr(record, _FIELDS_ATTR, extra)
+                break
+        return True
+
+
+def _tag_log_lines(served: list[Served]) -> None:
+    prefixes: dict[str, str] = {}
+    for one in served:
+        name = one.spec.name
+        prefixes[f"{name}-"] = name  # {name}-http, {name}-conn, {name}-snmp
+        prefixes[f"{one.spec.prefix}-scrape"] = name  # the collector pool
+        prefixes[f"{one.spec.prefix}-reload"] = name  # SIGHUP reloads
+        server = one.server
+        if server is not None:
+            _name_connection_threads(server, f"{name}-conn")
+    tag = _ExporterField(prefixes)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(tag)
+
+
+def _name_connection_threads(server: ExporterHTTPServer, thread_name: str) -> None:
+    handle = server.process_request_thread
+
+    def named(request: Any, client_address: Any) -> None:
+        threading.current_thread().name = thread_name
+        handle(request, client_address)
+
+    server.process_request_thread = named  # type: ignore[method-assign]
 
 
 def _close_all(served: list[Served]) -> None:

@@ -113,7 +113,9 @@ class Runtime:
                 self._reload_again = True
                 return
             self._reloading = True
-        threading.Thread(target=self._reload_loop, name="reload", daemon=True).start()
+        threading.Thread(
+            target=self._reload_loop, name=f"{self.prefix}-reload", daemon=True
+        ).start()
 
     def _reload_loop(self) -> None:
         while True:
