@@ -175,6 +175,10 @@ def run_single(parts: list[DemoPart], work: Path, scrapes: int) -> float:
         proc.stop()
     print(f"\none process (praxis-exporters --config.dir) serving {len(parts)} exporters")
     print(f"  RSS {idle:6.1f} -> {after:6.1f} MiB after {scrapes} scrapes of each")
+    print(
+        f"  per exporter {after / len(parts):5.1f} MiB (goal < {GOAL_MIB:.0f}, ratio "
+        f"{after / len(parts) / GOAL_MIB:.2f})"
+    )
     for name in ports:
         print(f"  {name:<10} {took[name] / scrapes * 1000:6.1f} ms/scrape")
     return after
