@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from devkit.dashboards import DASHBOARD_DIR, expand_variables, load, panel_queries
-from devkit.fleet import load_fixture
+from devkit.fleet import load_fixture, samples
 from devkit.ports import free_port
 from devkit.prometheus import Alertmanager, rule_files
 from devkit.victoria import VictoriaMetrics, VMAgent, VMAlert, VMAuth, http_status
@@ -209,15 +209,13 @@ def test_both_sites_arrive_through_vmauth_each_with_its_credential(stack: dict[s
     vm: VictoriaMetrics = stack["vm"]
     vmauth: VMAuth = stack["vmauth"]
     vm.wait_for('count by (site) (up{job="praxis-ups"})', lambda r: sites_of(r) == set(SITES))
-    # Every series a practice sends arrives: the demo practice's samples per job + `up`.
-    per_site = {
-        r["metric"]["site"]: int(r["value"][1])
-        for r in vm.wait_for(
-            'count by (site) ({job="praxis-mssql", __name__=~"mssql_.*"})',
-            lambda r: len(r) == 2,
-        )
-    }
-    assert per_site["praxis-a"] == per_site["praxis-b"] > 50, per_site
+    # Every series a practice sends arrives, from either agent (one job checked in full).
+    sent = sum(1 for x in samples(load_fixture()["mssql"]) if x.name.startswith("mssql_"))
+    assert sent > 50
+    vm.wait_for(
+        'count by (site) ({job="praxis-mssql", __name__=~"mssql_.*"})',
+        lambda r: len(r) == 2 and all(int(x["value"][1]) == sent for x in r),
+    )
     for site in SITES:
         assert vmauth.metric("vmauth_user_requests_total", username=site) > 0
 
