@@ -119,7 +119,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             rules,
             vm.url,
             notifier=am.url,
-            extra_args=["-remoteWrite.flushInterval=500ms", "-rule.resendDelay=2s"],
+            # queryStep is vmalert's lookback (default 5m), as short as the Prometheus'
+            extra_args=[
+                "-remoteWrite.flushInterval=500ms",
+                "-rule.resendDelay=2s",
+                "-datasource.queryStep=15s",
+            ],
         )
         stop.append(vmalert)
         # The comparison: a central Prometheus with the shipped config and the same rules,
@@ -199,6 +204,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "wrong": wrong,
             "anonymous": anonymous,
             "rules": rules,
+            "agent_a": a,
         }
     finally:
         for thing in reversed(stop):
@@ -351,3 +357,19 @@ def test_board_queries_return_the_same_series_as_on_prometheus(
     assert not differing, "\n".join(differing)
     # Most panels have data here (the fixture lacks only the parts added since its capture).
     assert answered >= 0.8 * len(panel_queries(load(DASHBOARD_DIR / board)))
+
+
+def test_a_silent_site_pages_site_down_from_vmalert(stack: dict[str, Any]) -> None:
+    """Last in this module: it stops site a's agent."""
+    receiver: WebhookReceiver = stack["receiver"]
+    vm: VictoriaMetrics = stack["vm"]
+    vm.wait_for("site:up:count", lambda r: sites_of(r) == set(SITES))
+    stack["agent_a"].stop()
+    alert = receiver.wait_for("pager", "SiteDown", timeout=120, site="praxis-a")
+    assert alert["labels"]["severity"] == "critical"
+    assert receiver.receivers_of("SiteDown", site="praxis-b") == set()
+    # The silent site stays on the board, red in the monitoring column.
+    vm.wait_for(
+        'site_area:praxis_alert_severity:max{site="praxis-a", area="monitoring"} == 2',
+        timeout=60,
+    )
