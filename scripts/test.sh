@@ -9,7 +9,7 @@ bash scripts/setup-venv.sh
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-echo "== mypy (strict on exporters/core)"
+echo "== mypy (strict on all of exporters/)"
 .venv/bin/mypy exporters
 echo "== pytest"
 exec .venv/bin/pytest "$@"
