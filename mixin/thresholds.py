@@ -3,8 +3,9 @@
 A threshold is one number literal in the `expr` of named alerts, plus the sentences of their
 annotations that state it ("less than 28 days"), so that a changed threshold does not leave
 a description that lies; on the dashboards, the panels that show it (a query's literal, a
-phrase of the title or description, colour steps), found by panel id. Thresholds that live in the exporters' configs (a backup's
-`max_age`, a UPS' shutdown margin) are not here: they are per target, in the series.
+phrase of the title or description, colour steps), found by panel id. Thresholds that live
+in the exporters' configs (a backup's `max_age`, a UPS' shutdown margin) are not here: they
+are per target, in the series.
 """
 
 from __future__ import annotations
@@ -110,12 +111,13 @@ def _steps(board: str, *panel_ids: int, scale: float = 1) -> tuple[BoardPlace, .
     return tuple(BoardPlace(board, i, steps=scale) for i in panel_ids)
 
 
-F, M, U, C, T = (
+F, M, U, C, T, W = (
     "firebird.rules.yml",
     "mssql.rules.yml",
     "ups.rules.yml",
     "certs.rules.yml",
     "ti.rules.yml",
+    "firewall.rules.yml",
 )
 
 THRESHOLDS: tuple[Threshold, ...] = (
@@ -187,6 +189,19 @@ THRESHOLDS: tuple[Threshold, ...] = (
         "days without a UPS self-test (UpsSelfTestMissing)",
         (Place(U, "UpsSelfTestMissing", "info", ("for {value} days",)),),
         (BoardPlace("ups.json", 13, phrases=("Hinweis ab {value} Tagen",), steps=86400),),
+    ),
+    Threshold(
+        "firewall_signatures_warning_days",
+        "days without a signature update of a firewall engine: warning (FirewallSignaturesOld)",
+        (Place(W, "FirewallSignaturesOld", "warning", ("for more than {value} days",)),),
+    ),
+    Threshold(
+        "firewall_signatures_critical_days",
+        "days without a signature update: critical (FirewallSignaturesTooOld)",
+        (
+            Place(W, "FirewallSignaturesOld", "warning"),
+            Place(W, "FirewallSignaturesTooOld", "critical", ("for more than {value} days",)),
+        ),
     ),
     Threshold(
         "firebird_transaction_gap",
