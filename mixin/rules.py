@@ -8,6 +8,7 @@ equal the original data with exactly those values replaced.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterator
 from typing import Any
@@ -112,7 +113,10 @@ def render(node: yaml.ScalarNode, source: str, value: str) -> str:
         text = value[:-1] if value.endswith("\n") else value
         if node.style == ">" and "\n" not in text and "  " not in text:
             width = max(len(line) for line in content)
-            new_lines = textwrap.wrap(text, width=width - len(indent)) or [""]
+            # never break inside a {{ template action }}
+            glued = re.sub(r"\{\{.*?\}\}", lambda m: m.group(0).replace(" ", "\x00"), text)
+            wrapped = textwrap.wrap(glued, width=width - len(indent), break_long_words=False)
+            new_lines = [line.replace("\x00", " ") for line in wrapped] or [""]
         else:
             header = header.replace(">", "|")
             new_lines = text.split("\n")
