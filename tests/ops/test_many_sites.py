@@ -31,7 +31,7 @@ from tests.ops.helpers import (
 pytestmark = pytest.mark.e2e
 SITE_CONFIG = DOCKER / "multi-site" / "site" / "prometheus.yml"
 CENTRAL_CONFIG = DOCKER / "multi-site" / "central" / "prometheus.yml"
-AREAS = {"database", "backup", "ups", "ti", "certs", "server", "monitoring"}
+AREAS = {"database", "backup", "ups", "ti", "certs", "server", "firewall", "monitoring"}
 
 
 def site_agent_config(site: str, targets: dict[str, str], remote_write: str) -> dict[str, Any]:
@@ -75,6 +75,7 @@ def fixture_metrics(prefix: str, on_battery: int) -> str:
         "cert": f'cert_up{{target="firewall"}} 1\n'
         f'cert_not_after_timestamp_seconds{{target="firewall",serial="1"}} {expires}',
         "windows": 'windows_exporter_collector_success{collector="service"} 1',
+        "firewall": 'firewall_up{target="fw"} 1',
     }
     return lines[prefix] + "\n"
 
@@ -127,6 +128,7 @@ def stack(tmp_path: Path) -> Iterator[dict[str, Any]]:
                 ("praxis-ti", "ti"),
                 ("praxis-certs", "cert"),
                 ("praxis-windows", "windows"),
+                ("praxis-firewall", "firewall"),
             ):
                 static = StaticExporter(fixture_metrics(prefix, on_battery=int(site[-1] == "b")))
                 stop.append(static)
