@@ -15,7 +15,9 @@ from devkit.prometheus import RULES_DIR
 
 BOARDS = ["practice-overview.json", "fleet.json"]
 RECORDED = re.compile(r"\b[a-z_]+:[a-z_]+:[a-z_]+\b")
-EXPORTER_UIDS = {f"praxis-{n}" for n in ("firebird", "mssql", "backup", "ups", "ti", "certs", "firewall")}
+EXPORTER_UIDS = {
+    f"praxis-{n}" for n in ("firebird", "mssql", "backup", "ups", "ti", "certs", "firewall")
+}
 
 
 def links(dashboard: dict[str, Any]) -> list[str]:
