@@ -11,6 +11,7 @@ import pytest
 
 from devkit.exporter import ExporterProcess
 from devkit.prometheus import Prometheus
+from exporters.core import redaction
 from exporters.core.metrics import STRICT_ENV
 
 # Breaking a metric catalogue is a bug: in tests (and exporter processes they start) it
@@ -50,3 +51,11 @@ def start_prometheus(tmp_path: Path) -> Iterator[Callable[..., Prometheus]]:
     yield start
     for prom in started:
         prom.stop()
+
+
+@pytest.fixture(autouse=True)
+def _forget_registered_secrets() -> Iterator[None]:
+    """Secrets registered by one test's config (e.g. an SNMP community "praxis") must not
+    redact another test's target names: the registry is process-wide."""
+    yield
+    redaction.clear()
