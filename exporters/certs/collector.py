@@ -12,8 +12,6 @@ import logging
 import ssl
 from pathlib import Path
 
-from cryptography import x509
-
 from exporters.certs import series
 from exporters.certs.config import CertsConfig, CertTarget
 from exporters.certs.parsing import CertFileError, NoCertificateError, parse_certificates
@@ -22,7 +20,7 @@ from exporters.core.files import FileRefused, is_regular_file, large_slot, read_
 from exporters.core.hostport import host_port
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import probe
-from exporters.core.x509info import CertSummary, load_der_chain, summarize
+from exporters.core.x509info import CertSummary, DERError, summarize_chain
 
 log = logging.getLogger("exporters.certs")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -38,7 +36,9 @@ class SkippedFile(SourceError):
 
 
 class CertsCollector:
-    """Stateless: every scrape reads every source again (files are small, handshakes cheap)."""
+    """Every scrape reads every source again (files are small, handshakes cheap); what is
+    costly to derive from unchanged bytes is cached below it (summaries by certificate
+    digest in `x509info`, decrypted PKCS#12 by content and password in `parsing`)."""
 
     def __init__(self, config: CertsConfig) -> None:
         self.config = config
@@ -81,7 +81,7 @@ class CertsCollector:
                 continue
             read.append(path)
             series.source_readable(sink, str(path), True)
-            series.chain(sink, _summaries(certs), str(path))
+            series.chain(sink, _summaries(certs, str(path)), str(path))
         if not read:
             raise SourceError("; ".join(errors) or f"no certificate in files matching {pattern}")
         for error in errors:  # partial failure: the target stays up, the file is flagged
@@ -99,7 +99,7 @@ class CertsCollector:
             starttls=target.starttls,
             ca_file=target.ca_file,
         )
-        series.chain(sink, _summaries(_load_der(result.chain)), address)
+        series.chain(sink, _summaries(result.chain, "a presented certificate"), address)
         series.endpoint(sink, result)
         if not result.verified:
             log.debug(
@@ -111,11 +111,11 @@ class CertsCollector:
         if enum is None:
             raise SourceError("windows_store needs Windows")
         ders = [der for der, encoding, _trust in enum(store) if encoding == "x509_asn"]
-        series.chain(sink, _summaries(_load_der(ders)), f"windows:{store}")
+        series.chain(sink, _summaries(ders, f"windows:{store}"), f"windows:{store}")
 
 
-def read_certificate_file(path: Path, password: bytes | None) -> list[x509.Certificate]:
-    """Read and parse one file; SourceError names the file and the reason."""
+def read_certificate_file(path: Path, password: bytes | None) -> list[bytes]:
+    """Read and parse one file (DER certificates); SourceError names the file and why."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -147,12 +147,8 @@ def _expand(pattern: str) -> list[Path]:
     return paths
 
 
-def _load_der(ders: list[bytes] | tuple[bytes, ...]) -> list[x509.Certificate]:
+def _summaries(ders: list[bytes] | tuple[bytes, ...], where: str) -> list[CertSummary]:
     try:
-        return load_der_chain(ders)
-    except ValueError as exc:
-        raise SourceError(f"a presented certificate does not parse: {exc}") from None
-
-
-def _summaries(certs: list[x509.Certificate]) -> list[CertSummary]:
-    return [summarize(cert) for cert in certs]
+        return summarize_chain(ders)
+    except DERError as exc:
+        raise SourceError(f"{where}: does not parse: {exc}") from None

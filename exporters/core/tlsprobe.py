@@ -27,11 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from cryptography import x509
-
 from exporters.core.deadline import Deadline
 from exporters.core.files import check_regular
-from exporters.core.x509info import hostname_matches, summarize
+from exporters.core.x509info import DERError, hostname_matches, summarize
 
 StartTLS = Literal["smtp", "pop3", "imap"]
 STARTTLS_PROTOCOLS: tuple[str, ...] = get_args(StartTLS)
@@ -89,8 +87,8 @@ def probe(
     if not chain:
         raise ProbeError(f"{where}: the server presented no certificate")
     try:
-        leaf = summarize(x509.load_der_x509_certificate(chain[0]))
-    except ValueError as exc:
+        leaf = summarize(chain[0])  # cached: the caller's summary of the chain is free
+    except DERError as exc:
         raise ProbeError(f"{where}: the server's certificate does not parse: {exc}") from None
     return TLSProbeResult(
         chain=chain,

@@ -1,21 +1,26 @@
 """Pure summaries of X.509 certificates: names, SANs, key, signature, serial and dates.
 
-Shared by the certificate and TI exporters so that both label certificates alike. Needs
-`cryptography` (the `certs`/`ti` extras). Nothing here does I/O.
+Shared by the certificate and TI exporters so that both label certificates alike. Reads
+the DER itself (`core.der`), without `cryptography`: importing that costs ~11 MiB of RSS
+and parsing through it several objects per field, for a handful of fields. The results
+equal what `cryptography` reports (tests/core/test_x509_equivalence.py). Summaries are
+cached by the certificate's SHA-256, so a chain seen on every scrape is parsed once.
+Nothing here does I/O.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import ipaddress
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.x509.oid import NameOID
+from exporters.core import der
+from exporters.core.der import DERError, Element
+
+__all__ = ["CertSummary", "DERError", "hostname_matches", "summarize", "summarize_chain"]
 
 
 @dataclass(frozen=True)
@@ -47,83 +52,296 @@ class CertSummary:
         return tuple(s[3:] for s in self.sans if s.startswith("IP:"))
 
 
-def summarize(cert: x509.Certificate) -> CertSummary:
-    """Summarise `cert`; tolerant of odd certificates (missing CN, unknown algorithms)."""
-    key_type, key_bits, curve = key_info(cert)
+CACHE_SIZE = 512
+"""Summaries kept (by SHA-256 of the DER): far more than a practice has certificates."""
+_cache: OrderedDict[bytes, CertSummary] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def summarize(cert_der: bytes) -> CertSummary:
+    """Summarise one DER certificate; `DERError` (a ValueError) says why it does not parse.
+
+    Tolerant of odd but well-formed certificates (no CN, unknown algorithms or curves)."""
+    digest = hashlib.sha256(cert_der).digest()
+    with _cache_lock:
+        cached = _cache.get(digest)
+        if cached is not None:
+            _cache.move_to_end(digest)
+            return cached
+    summary = _parse(cert_der, digest.hex())
+    with _cache_lock:
+        _cache[digest] = summary
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return summary
+
+
+def summarize_chain(chain: Sequence[bytes]) -> list[CertSummary]:
+    """Summaries of several DER certificates; the error names the one that is bad."""
+    out = []
+    for position, cert_der in enumerate(chain):
+        try:
+            out.append(summarize(cert_der))
+        except DERError as exc:
+            raise DERError(f"certificate {position}: {exc}") from None
+    return out
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+Name = tuple[tuple[tuple[str, str | bytes], ...], ...]
+"""RDNs in certificate order, each a tuple of (attribute OID, value)."""
+
+_CN = "2.5.4.3"
+_SAN = "2.5.29.17"
+_BASIC_CONSTRAINTS = "2.5.29.19"
+_RSA, _RSA_PSS = "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10"
+_EC, _DSA = "1.2.840.10045.2.1", "1.2.840.10040.4.1"
+_ED25519, _ED448 = "1.3.101.112", "1.3.101.113"
+
+
+def _parse(data: bytes, fingerprint: str) -> CertSummary:
+    cert = der.read_whole(data)
+    parts = list(cert.children())
+    if len(parts) != 3:
+        raise DERError(f"a certificate has 3 parts, this one {len(parts)}")
+    tbs_el, sig_alg_el, sig_value = parts
+    signature_oid = _algorithm(sig_alg_el)[0]
+    der.bit_string(sig_value)
+    fields = list(tbs_el.expect(der.SEQUENCE).children())
+    if fields and fields[0].tag == 0xA0:  # [0] EXPLICIT version
+        fields = fields[1:]
+    if len(fields) < 6:
+        raise DERError(f"the TBSCertificate has {len(fields)} fields, at least 6 needed")
+    serial_el, _sig, issuer_el, validity_el, subject_el, spki_el, *rest = fields
+    validity = list(validity_el.expect(der.SEQUENCE).children())
+    if len(validity) != 2:
+        raise DERError("validity is not (notBefore, notAfter)")
+    issuer, subject = _name(issuer_el), _name(subject_el)
+    extensions = _extensions(rest)
+    key_type, key_bits, curve = _key_info(spki_el)
     return CertSummary(
-        subject=_rfc4514(cert.subject),
-        subject_cn=common_name(cert.subject),
-        issuer=_rfc4514(cert.issuer),
-        issuer_cn=common_name(cert.issuer),
-        serial=format(cert.serial_number, "x"),
-        not_before=_timestamp(cert.not_valid_before_utc),
-        not_after=_timestamp(cert.not_valid_after_utc),
-        sans=subject_alt_names(cert),
+        subject=rfc4514(subject),
+        subject_cn=_common_name(subject),
+        issuer=rfc4514(issuer),
+        issuer_cn=_common_name(issuer),
+        serial=format(der.integer(serial_el), "x"),
+        not_before=der.time(validity[0]).timestamp(),
+        not_after=der.time(validity[1]).timestamp(),
+        sans=_sans(extensions.get(_SAN)),
         key_type=key_type,
         key_bits=key_bits,
         key_curve=curve,
-        signature_algorithm=signature_algorithm(cert),
-        is_ca=_is_ca(cert),
-        self_signed=cert.subject == cert.issuer,
-        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(),
+        signature_algorithm=SIGNATURE_NAMES.get(signature_oid, signature_oid),
+        is_ca=_is_ca(extensions.get(_BASIC_CONSTRAINTS)),
+        self_signed=_same_name(subject, issuer),
+        fingerprint_sha256=fingerprint,
     )
 
 
-def common_name(name: x509.Name) -> str:
-    """The (first) CN of a name, "" if there is none."""
-    try:
-        attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
-    except ValueError:
-        return ""
-    if not attrs:
-        return ""
-    value = attrs[0].value
-    return value if isinstance(value, str) else value.decode("utf-8", "replace")
+def _algorithm(element: Element) -> tuple[str, Element | None]:
+    """(OID, parameters or None) of an AlgorithmIdentifier."""
+    items = list(element.expect(der.SEQUENCE).children())
+    if not items:
+        raise DERError(f"empty AlgorithmIdentifier at byte {element.head}")
+    return der.oid(items[0]), items[1] if len(items) > 1 else None
 
 
-def subject_alt_names(cert: x509.Certificate) -> tuple[str, ...]:
+def _name(element: Element) -> Name:
+    rdns = []
+    for rdn in element.expect(der.SEQUENCE).children():
+        attrs = []
+        for attr in rdn.expect(der.SET).children():
+            items = list(attr.expect(der.SEQUENCE).children())
+            if len(items) != 2:
+                raise DERError(f"bad name attribute at byte {attr.head}")
+            attrs.append((der.oid(items[0]), der.text(items[1])))
+        rdns.append(tuple(attrs))
+    return tuple(rdns)
+
+
+def _extensions(rest: list[Element]) -> dict[str, Element]:
+    """extnValue contents by OID; {} when a duplicate makes them ambiguous (as
+    `cryptography` refuses such a certificate's extensions)."""
+    wrapper = next((e for e in rest if e.tag == 0xA3), None)
+    if wrapper is None:
+        return {}
+    out: dict[str, Element] = {}
+    duplicate = False
+    for outer in wrapper.children():
+        for ext in outer.expect(der.SEQUENCE).children():
+            items = list(ext.expect(der.SEQUENCE).children())
+            if len(items) not in (2, 3):
+                raise DERError(f"bad extension at byte {ext.head}")
+            ext_oid = der.oid(items[0])
+            value = items[-1].expect(der.OCTET_STRING)
+            duplicate = duplicate or ext_oid in out
+            out[ext_oid] = value
+    return {} if duplicate else out
+
+
+def _sans(value: Element | None) -> tuple[str, ...]:
     """SANs as `DNS:`, `IP:`, `email:` and `URI:` strings, in certificate order."""
-    try:
-        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except (x509.ExtensionNotFound, ValueError):
+    if value is None:
         return ()
-    out: list[str] = []
-    for name in ext:
-        if isinstance(name, x509.DNSName):
-            out.append(f"DNS:{name.value}")
-        elif isinstance(name, x509.IPAddress):
-            out.append(f"IP:{name.value}")
-        elif isinstance(name, x509.RFC822Name):
-            out.append(f"email:{name.value}")
-        elif isinstance(name, x509.UniformResourceIdentifier):
-            out.append(f"URI:{name.value}")
-    return tuple(out)
-
-
-def key_info(cert: x509.Certificate) -> tuple[str, int, str]:
-    """(key type, size in bits, curve name) of the certificate's public key."""
     try:
-        key = cert.public_key()
-    except (ValueError, UnsupportedAlgorithm):  # exotic or broken key encodings
-        return ("unknown", 0, "")
-    if isinstance(key, rsa.RSAPublicKey):
-        return ("rsa", key.key_size, "")
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        return ("ec", key.curve.key_size, key.curve.name)
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return ("ed25519", 256, "")
-    if isinstance(key, ed448.Ed448PublicKey):
-        return ("ed448", 456, "")
-    if isinstance(key, dsa.DSAPublicKey):
-        return ("dsa", key.key_size, "")
+        names = der.read_whole(value.contents)
+        out: list[str] = []
+        for name in names.children():
+            raw = name.contents
+            if name.tag == 0x82:
+                out.append("DNS:" + raw.decode("utf-8", "replace"))
+            elif name.tag == 0x87:
+                out.append(f"IP:{ipaddress.ip_address(raw)}")
+            elif name.tag == 0x81:
+                out.append("email:" + raw.decode("utf-8", "replace"))
+            elif name.tag == 0x86:
+                out.append("URI:" + raw.decode("utf-8", "replace"))
+        return tuple(out)
+    except ValueError:  # a broken SAN costs the SANs, not the certificate's dates
+        return ()
+
+
+def _is_ca(value: Element | None) -> bool:
+    if value is None:
+        return False
+    try:
+        items = list(der.read_whole(value.contents).children())
+        return bool(items) and items[0].tag == der.BOOLEAN and der.boolean(items[0])
+    except DERError:
+        return False
+
+
+def _key_info(spki: Element) -> tuple[str, int, str]:
+    """(key type, size in bits, curve name); ("unknown", 0, "") for what `cryptography`
+    cannot load either (unknown or explicit curves, broken key encodings)."""
+    try:
+        items = list(spki.expect(der.SEQUENCE).children())
+        if len(items) != 2:
+            raise DERError("bad SubjectPublicKeyInfo")
+        algorithm, params = _algorithm(items[0])
+        key = der.bit_string(items[1])
+        if algorithm in (_RSA, _RSA_PSS):
+            modulus = der.integer(next(der.read_whole(key).children()))
+            return ("rsa", modulus.bit_length(), "")
+        if algorithm == _EC and params is not None and params.tag == der.OID:
+            curve = CURVES.get(der.oid(params))
+            if curve is not None:
+                return ("ec", curve[1], curve[0])
+        elif algorithm == _ED25519:
+            return ("ed25519", 256, "")
+        elif algorithm == _ED448:
+            return ("ed448", 456, "")
+        elif algorithm == _DSA and params is not None:
+            prime = der.integer(next(params.expect(der.SEQUENCE).children()))
+            return ("dsa", prime.bit_length(), "")
+    except (DERError, StopIteration):
+        pass
     return ("unknown", 0, "")
 
 
-def signature_algorithm(cert: x509.Certificate) -> str:
-    """The OpenSSL-style name of the signature algorithm (the dotted OID if unnamed)."""
-    oid = cert.signature_algorithm_oid
-    name = getattr(oid, "_name", None)
-    return name if isinstance(name, str) and name != "Unknown OID" else oid.dotted_string
+def _common_name(name: Name) -> str:
+    """The (first) CN of a name, "" if there is none."""
+    for rdn in name:
+        for attr_oid, value in rdn:
+            if attr_oid == _CN:
+                return value if isinstance(value, str) else value.decode("utf-8", "replace")
+    return ""
+
+
+def _same_name(a: Name, b: Name) -> bool:
+    """Equal as `cryptography` compares names: RDN by RDN, attributes in any order."""
+    return len(a) == len(b) and all(frozenset(x) == frozenset(y) for x, y in zip(a, b, strict=True))
+
+
+def rfc4514(name: Name) -> str:
+    """The RFC 4514 string of a name, exactly as `cryptography` writes it (last RDN first)."""
+    return ",".join(
+        "+".join(f"{NAME_KEYS.get(oid_, oid_)}={_escape(value)}" for oid_, value in rdn)
+        for rdn in reversed(name)
+    )
+
+
+def _escape(value: str | bytes) -> str:
+    if not value:
+        return ""
+    if isinstance(value, bytes):
+        return "#" + value.hex()
+    for char, escaped in _ESCAPES:
+        value = value.replace(char, escaped)
+    if value[0] == "#" or (value[0] == " " and len(value) > 1):
+        value = "\\" + value
+    if value[-1] == " ":
+        value = value[:-1] + "\\ "
+    return value
+
+
+_ESCAPES = (
+    ("\\", "\\\\"),
+    ('"', '\\"'),
+    ("+", "\\+"),
+    (",", "\\,"),
+    (";", "\\;"),
+    ("<", "\\<"),
+    (">", "\\>"),
+    ("\0", "\\00"),
+)
+
+NAME_KEYS = {
+    "2.5.4.3": "CN",
+    "2.5.4.7": "L",
+    "2.5.4.8": "ST",
+    "2.5.4.10": "O",
+    "2.5.4.11": "OU",
+    "2.5.4.6": "C",
+    "2.5.4.9": "STREET",
+    "0.9.2342.19200300.100.1.25": "DC",
+    "0.9.2342.19200300.100.1.1": "UID",
+}
+"""Short attribute names of RFC 4514 (others appear as dotted OIDs)."""
+
+SIGNATURE_NAMES = {
+    "1.2.840.113549.1.1.4": "md5WithRSAEncryption",
+    "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",
+    "1.2.840.113549.1.1.14": "sha224WithRSAEncryption",
+    "1.2.840.113549.1.1.11": "sha256WithRSAEncryption",
+    "1.2.840.113549.1.1.12": "sha384WithRSAEncryption",
+    "1.2.840.113549.1.1.13": "sha512WithRSAEncryption",
+    "1.2.840.113549.1.1.10": "rsassaPss",
+    "1.2.840.10045.4.1": "ecdsa-with-SHA1",
+    "1.2.840.10045.4.3.1": "ecdsa-with-SHA224",
+    "1.2.840.10045.4.3.2": "ecdsa-with-SHA256",
+    "1.2.840.10045.4.3.3": "ecdsa-with-SHA384",
+    "1.2.840.10045.4.3.4": "ecdsa-with-SHA512",
+    "1.2.840.10040.4.3": "dsa-with-sha1",
+    "2.16.840.1.101.3.4.3.1": "dsa-with-sha224",
+    "2.16.840.1.101.3.4.3.2": "dsa-with-sha256",
+    "1.3.101.112": "ed25519",
+    "1.3.101.113": "ed448",
+    "2.16.840.1.101.3.4.3.17": "ML-DSA-44",
+    "2.16.840.1.101.3.4.3.18": "ML-DSA-65",
+    "2.16.840.1.101.3.4.3.19": "ML-DSA-87",
+    "1.2.643.2.2.3": "GOST R 34.11-94 with GOST R 34.10-2001",
+    "1.2.643.7.1.1.3.2": "GOST R 34.10-2012 with GOST R 34.11-2012 (256 bit)",
+    "1.2.643.7.1.1.3.3": "GOST R 34.10-2012 with GOST R 34.11-2012 (512 bit)",
+}
+"""OpenSSL-style names as `cryptography` gives them; other OIDs are shown dotted."""
+
+CURVES = {
+    "1.2.840.10045.3.1.1": ("secp192r1", 192),
+    "1.3.132.0.33": ("secp224r1", 224),
+    "1.3.132.0.10": ("secp256k1", 256),
+    "1.2.840.10045.3.1.7": ("secp256r1", 256),
+    "1.3.132.0.34": ("secp384r1", 384),
+    "1.3.132.0.35": ("secp521r1", 521),
+    "1.3.36.3.3.2.8.1.1.7": ("brainpoolP256r1", 256),
+    "1.3.36.3.3.2.8.1.1.11": ("brainpoolP384r1", 384),
+    "1.3.36.3.3.2.8.1.1.13": ("brainpoolP512r1", 512),
+}
+"""Named curves `cryptography` loads: OID -> (name, size in bits)."""
+
+
+# -- host names ----------------------------------------------------------------------------
 
 
 def hostname_matches(summary: CertSummary, hostname: str) -> bool:
@@ -160,26 +378,3 @@ def _dns_match(pattern: str, host: str) -> bool:
         return False  # only a whole left-most wildcard label under a two-label domain
     host_first, _, host_rest = host.partition(".")
     return bool(host_first) and host_rest == rest
-
-
-def load_der_chain(chain: Sequence[bytes]) -> list[x509.Certificate]:
-    """Parse DER certificates (as a TLS peer presented them); raises ValueError if one is bad."""
-    return [x509.load_der_x509_certificate(der) for der in chain]
-
-
-def _is_ca(cert: x509.Certificate) -> bool:
-    try:
-        return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except (x509.ExtensionNotFound, ValueError):
-        return False
-
-
-def _rfc4514(name: x509.Name) -> str:
-    try:
-        return name.rfc4514_string()
-    except ValueError:
-        return ""
-
-
-def _timestamp(value: dt.datetime) -> float:
-    return value.timestamp()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cryptography import x509
-
-from exporters.core.x509info import summarize
+from exporters.core.x509info import DERError, summarize
 
 
 def leaf_not_after(chain: Sequence[bytes]) -> float | None:
@@ -14,6 +12,6 @@ def leaf_not_after(chain: Sequence[bytes]) -> float | None:
     if not chain:
         return None
     try:
-        return summarize(x509.load_der_x509_certificate(chain[0])).not_after
-    except ValueError:
+        return summarize(chain[0]).not_after
+    except DERError:
         return None

@@ -15,27 +15,27 @@ from .conftest import Pki
 def test_pem_chain_in_file_order(pki: Pki) -> None:
     path = write_pem(pki.dir / "p-chain.pem", pki.good, pki.intermediate, pki.root)
     assert parse_certificates(path.read_bytes()) == [
-        pki.good.cert,
-        pki.intermediate.cert,
-        pki.root.cert,
+        pki.good.cert_der,
+        pki.intermediate.cert_der,
+        pki.root.cert_der,
     ]
 
 
 def test_pem_with_key_and_text_around(pki: Pki) -> None:
     data = b"subject=CN = kim\n" + pki.good.cert_pem + pki.good.key_pem + b"\n"
-    assert parse_certificates(data) == [pki.good.cert]
+    assert parse_certificates(data) == [pki.good.cert_der]
 
 
 def test_der(pki: Pki) -> None:
     path = write_der(pki.dir / "p.cer", pki.soon)
-    assert parse_certificates(path.read_bytes()) == [pki.soon.cert]
+    assert parse_certificates(path.read_bytes()) == [pki.soon.cert_der]
 
 
 def test_pkcs12_with_password(pki: Pki) -> None:
     path = write_pkcs12(pki.dir / "p.p12", pki.good, [pki.intermediate], password="Geheim-1")
     assert parse_certificates(path.read_bytes(), b"Geheim-1") == [
-        pki.good.cert,
-        pki.intermediate.cert,
+        pki.good.cert_der,
+        pki.intermediate.cert_der,
     ]
     with pytest.raises(CertFileError, match="wrong password") as info:
         parse_certificates(path.read_bytes(), b"falsch")
@@ -46,7 +46,7 @@ def test_pkcs12_with_password(pki: Pki) -> None:
 
 def test_pkcs12_without_password_and_legacy_3des(pki: Pki) -> None:
     path = write_pkcs12(pki.dir / "open.pfx", pki.good)
-    assert parse_certificates(path.read_bytes()) == [pki.good.cert]
+    assert parse_certificates(path.read_bytes()) == [pki.good.cert_der]
     # what older Windows exports and many Konnektor client certificates use
     legacy = (
         serialization.PrivateFormat.PKCS12.encryption_builder()
@@ -61,7 +61,7 @@ def test_pkcs12_without_password_and_legacy_3des(pki: Pki) -> None:
         [pki.root.cert],
         legacy,
     )
-    assert parse_certificates(blob, b"123456") == [pki.good.cert, pki.root.cert]
+    assert parse_certificates(blob, b"123456") == [pki.good.cert_der, pki.root.cert_der]
 
 
 @pytest.mark.parametrize(

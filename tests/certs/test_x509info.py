@@ -21,7 +21,7 @@ def test_summary_of_rsa_leaf_under_intermediate() -> None:
         serial=0x0ABC,
         organization="Praxis Dr. Müller",
     )
-    s = summarize(leaf.cert)
+    s = summarize(leaf.cert_der)
     assert s.subject_cn == "pvs.praxis.test" and s.issuer_cn == "Issuing CA"
     assert s.subject == "CN=pvs.praxis.test,O=Praxis Dr. Müller"
     assert s.serial == "abc"
@@ -34,15 +34,15 @@ def test_summary_of_rsa_leaf_under_intermediate() -> None:
 
 
 def test_summary_of_ec_and_brainpool_and_ca() -> None:
-    root = summarize(make_ca("Root").cert)
+    root = summarize(make_ca("Root").cert_der)
     assert root.is_ca and root.self_signed and root.key_type == "ec" and root.key_bits == 256
     assert root.signature_algorithm == "ecdsa-with-SHA256"
-    bp = summarize(make_cert("smcb", curve="brainpoolP256r1").cert)
+    bp = summarize(make_cert("smcb", curve="brainpoolP256r1").cert_der)
     assert bp.key_curve == "brainpoolP256r1" and bp.sans == ()
-    rsa_self = summarize(make_cert("fw", key_type="rsa", key_size=1024).cert)
+    rsa_self = summarize(make_cert("fw", key_type="rsa", key_size=1024).cert_der)
     assert rsa_self.signature_algorithm == "sha256WithRSAEncryption"
     assert rsa_self.key_bits == 1024 and rsa_self.self_signed
-    ed = summarize(make_cert("ed", key_type="ed25519").cert)
+    ed = summarize(make_cert("ed", key_type="ed25519").cert_der)
     assert ed.key_type == "ed25519" and ed.signature_algorithm == "ed25519"
 
 
@@ -65,12 +65,13 @@ def test_summary_of_ec_and_brainpool_and_ca() -> None:
 )
 def test_hostname_matching(sans: list[str], host: str, expected: bool) -> None:
     assert (
-        hostname_matches(summarize(make_cert("cn.praxis.test", sans=sans).cert), host) is expected
+        hostname_matches(summarize(make_cert("cn.praxis.test", sans=sans).cert_der), host)
+        is expected
     )
 
 
 def test_cn_only_used_without_sans() -> None:
-    legacy = summarize(make_cert("legacy.praxis.test").cert)
+    legacy = summarize(make_cert("legacy.praxis.test").cert_der)
     assert hostname_matches(legacy, "legacy.praxis.test")
-    with_san = summarize(make_cert("cn.praxis.test", sans=["other.praxis.test"]).cert)
+    with_san = summarize(make_cert("cn.praxis.test", sans=["other.praxis.test"]).cert_der)
     assert not hostname_matches(with_san, "cn.praxis.test")
