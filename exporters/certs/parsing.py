@@ -2,9 +2,9 @@
 
 The format is recognised from the content, not the file name; the name is only used in
 messages. Certificates come back as DER bytes (summarised by `core.x509info`). PEM and DER
-are split and checked here without `cryptography`; only PKCS#12 (password-based
-decryption) imports it, on first use, so a configuration without `.p12`/`.pfx` files never
-loads it. Errors are `CertFileError` with a message that never contains the password.
+are split and checked here, and modern PKCS#12 (PBES2/AES) is decrypted by `certs.pkcs12`,
+all without `cryptography`; only legacy PKCS#12 (3DES, RC2, BER) imports it, on first use.
+Errors are `CertFileError` with a message that never contains the password.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 
+from exporters.certs import pkcs12
 from exporters.core import der
 from exporters.core.der import DERError
 from exporters.core.x509info import summarize
@@ -99,23 +100,42 @@ def _pkcs12(data: bytes, password: bytes | None) -> list[bytes]:
 
 
 def _decrypt_pkcs12(data: bytes, password: bytes | None) -> list[bytes]:
-    # imported here: ~11 MiB of RSS, needed for PKCS#12 decryption only
-    from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
+    """Modern files here (`certs.pkcs12`), the rest through `cryptography`."""
+    try:
+        leaf, others = pkcs12.certificates(data, password)
+    except pkcs12.WrongPassword:
+        raise _password_error(password) from None
+    except pkcs12.Unsupported:
+        return _with_cryptography(data, [password] if password is not None else [None, b""])
+    return _non_empty(([leaf] if leaf is not None else []) + others)
 
-    attempts = [password] if password is not None else [None, b""]
+
+def _with_cryptography(data: bytes, attempts: list[bytes | None]) -> list[bytes]:
+    # imported here: ~11 MiB of RSS, for legacy PKCS#12 (3DES, RC2, BER) only
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
+
     for attempt in attempts:
         try:
-            bundle = pkcs12.load_pkcs12(data, attempt)
+            bundle = crypto_pkcs12.load_pkcs12(data, attempt)
         except ValueError:
             continue
         certs = [bundle.cert.certificate] if bundle.cert is not None else []
         certs += [c.certificate for c in bundle.additional_certs]
-        if not certs:
-            raise CertFileError("PKCS#12 file holds no certificate")
-        return [c.public_bytes(Encoding.DER) for c in certs]
+        return _non_empty([c.public_bytes(Encoding.DER) for c in certs])
+    raise _password_error(attempts[0] if len(attempts) == 1 else None)
+
+
+def _non_empty(certs: list[bytes]) -> list[bytes]:
+    if not certs:
+        raise CertFileError("PKCS#12 file holds no certificate")
+    return certs
+
+
+def _password_error(password: bytes | None) -> CertFileError:
     if password is None:
-        raise CertFileError("PKCS#12 file needs a password (set password or password_file)")
-    raise CertFileError("cannot open PKCS#12 file: wrong password or damaged file")
+        return CertFileError("PKCS#12 file needs a password (set password or password_file)")
+    return CertFileError("cannot open PKCS#12 file: wrong password or damaged file")
 
 
 def looks_like_pkcs12(data: bytes) -> bool:

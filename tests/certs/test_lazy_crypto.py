@@ -1,5 +1,5 @@
-"""`cryptography` stays out of the process unless a PKCS#12 file needs it, and decrypting
-one is done once per file content and password, not on every scrape."""
+"""`cryptography` stays out of the process unless a legacy PKCS#12 file needs it, and
+decrypting one is done once per file content and password, not on every scrape."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
 
 from devkit.pki import write_der, write_pem, write_pkcs12
 from exporters.certs import parsing
@@ -73,10 +75,20 @@ targets:
     assert out.splitlines()[-1] == "cryptography loaded: False"
 
 
-def test_a_pkcs12_file_loads_it(pki: Pki, tmp_path: Path) -> None:
-    write_pkcs12(tmp_path / "client.p12", pki.good, password="pw")
+def test_only_a_legacy_pkcs12_file_loads_it(pki: Pki, tmp_path: Path) -> None:
+    write_pkcs12(tmp_path / "modern.p12", pki.good, [pki.root], password="pw")
     config = tmp_path / "certs.yml"
-    config.write_text(f"targets:\n  p12: {{file: {tmp_path / 'client.p12'}, password: pw}}\n")
+    config.write_text(f"targets:\n  p12: {{file: {tmp_path / 'modern.p12'}, password: pw}}\n")
+    assert scrape_in_subprocess(config).splitlines() == ["p12 1.0", "cryptography loaded: False"]
+    legacy = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())  # noqa: S303 (the legacy format under test)
+        .build(b"pw")
+    )
+    blob = pkcs12.serialize_key_and_certificates(b"k", pki.good.key, pki.good.cert, None, legacy)
+    (tmp_path / "legacy.p12").write_bytes(blob)
+    config.write_text(f"targets:\n  p12: {{file: {tmp_path / 'legacy.p12'}, password: pw}}\n")
     assert scrape_in_subprocess(config).splitlines() == ["p12 1.0", "cryptography loaded: True"]
 
 
