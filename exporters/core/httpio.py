@@ -9,6 +9,10 @@ or TLS says otherwise, so here:
   time may read beyond `SMALL_HEAD` bytes (real requests are far below: Prometheus sends
   ~300 bytes), so memory before authentication stays bounded however many connect;
 - bodies are read within `BODY_TIMEOUT`; `Content-Length` is digits only, one value.
+
+The head is parsed here too (`parse_head`), with http.server's rules for the request line
+and its limits for headers (at most `MAX_HEADERS`), but without the email package that
+http.server parses headers with (memory at start and CPU on every request).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 import socket
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 MAX_REQUEST_LINE = 8 * 1024
@@ -25,6 +30,9 @@ SMALL_HEAD = 8 * 1024
 LARGE_HEAD_SLOTS = 8
 HEAD_TIMEOUT = 10.0
 BODY_TIMEOUT = 10.0
+
+MAX_HEADERS = 100
+"""As http.client: more header lines are answered 431."""
 
 _large_heads = threading.BoundedSemaphore(LARGE_HEAD_SLOTS)
 _LENGTH = re.compile(rb"^[0-9]{1,15}$")
@@ -154,3 +162,112 @@ def read_body(rfile: Any, sock: socket.socket, length: int) -> bytes:
         parts.append(chunk)
         left -= len(chunk)
     return b"".join(parts)
+
+
+@dataclass
+class ParsedHead:
+    """The request line and headers of one request."""
+
+    method: str
+    target: str
+    version: tuple[int, int]
+    headers: dict[str, str]
+    """Lower-case names; of a repeated header the last value."""
+    content_lengths: list[str]
+    """Every `Content-Length` value (`content_length` refuses more than one distinct)."""
+
+    @property
+    def keep_alive(self) -> bool:
+        """HTTP/1.1 keeps the connection unless told to close; 1.0 only if asked to keep."""
+        connection = self.headers.get("connection", "").lower()
+        if connection == "close":
+            return False
+        return connection == "keep-alive" or self.version >= (1, 1)
+
+    @property
+    def expect_continue(self) -> bool:
+        return self.version >= (1, 1) and self.headers.get("expect", "").lower() == "100-continue"
+
+
+def parse_head(head: bytes) -> ParsedHead:
+    """Request line and headers of a head `read_head` returned; `RequestError` (400, 431,
+    505) for what http.server refuses, and for folded or nameless header lines."""
+    lines = head.decode("latin-1").split("\n")
+    request_line = lines[0].rstrip("\r")
+    words = request_line.split()
+    if len(words) == 2:
+        raise RequestError(400, "HTTP/0.9 requests are not supported")
+    if len(words) >= 3:
+        version = _version(words[-1])
+    if len(words) != 3:
+        raise RequestError(400, f"bad request syntax ({request_line[:100]!r})")
+    method, target = words[0], words[1]
+    if target.startswith("//"):
+        target = "/" + target.lstrip("/")  # as http.server: never a scheme-relative URL
+    headers: dict[str, str] = {}
+    lengths: list[str] = []
+    for count, raw in enumerate(lines[1:], 1):
+        line = raw.rstrip("\r")
+        if not line:
+            break
+        if count > MAX_HEADERS:
+            raise RequestError(431, "too many headers")
+        if line[0] in " \t":
+            raise RequestError(400, "folded header lines are not supported")
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip() or " " in name or "\t" in name:
+            raise RequestError(400, "bad header line")
+        key = name.lower()
+        value = value.strip(" \t")
+        headers[key] = value
+        if key == "content-length":
+            lengths.append(value)
+    return ParsedHead(method, target, version, headers, lengths)
+
+
+def _version(text: str) -> tuple[int, int]:
+    """`HTTP/x.y` as (x, y); 400 if malformed, 505 from HTTP/2 on (as http.server)."""
+    if not text.startswith("HTTP/"):
+        raise RequestError(400, f"bad request version ({text[:20]!r})")
+    parts = text[5:].split(".")
+    if len(parts) != 2 or not all(p.isdigit() and p.isascii() and len(p) <= 10 for p in parts):
+        raise RequestError(400, f"bad request version ({text[:20]!r})")
+    version = (int(parts[0]), int(parts[1]))
+    if version >= (2, 0):
+        raise RequestError(505, f"invalid HTTP version ({text[:20]})")
+    return version
+
+
+_PHRASES = {
+    100: "Continue",
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    408: "Request Timeout",
+    409: "Conflict",
+    411: "Length Required",
+    413: "Request Entity Too Large",
+    414: "Request-URI Too Long",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+    429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+    505: "HTTP Version Not Supported",
+}
+
+
+def status_line(status: int) -> str:
+    """`HTTP/1.1 <status> <phrase>` with CRLF (http.server's phrases, without importing
+    the `http` package's enum for them)."""
+    return f"HTTP/1.1 {status} {_PHRASES.get(status, '')}\r\n"

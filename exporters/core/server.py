@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import gzip
 import html
-import io
 import logging
 import socket
-import ssl
+import socketserver
+import time
 from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -28,7 +27,14 @@ from exporters.core.auth import AuthBusy
 from exporters.core.exposition import CONTENT_TYPE, Metric, process_families, render
 from exporters.core.hostport import listen_address
 from exporters.core.http import Request, Response, Route
-from exporters.core.httpio import RequestError, content_length, read_body, read_head
+from exporters.core.httpio import (
+    RequestError,
+    content_length,
+    parse_head,
+    read_body,
+    read_head,
+    status_line,
+)
 from exporters.core.logsetup import fields
 from exporters.core.metrics import MetricSink
 from exporters.core.runtime import Runtime
@@ -41,6 +47,8 @@ IDLE_TIMEOUT = 60.0
 DRAIN_LIMIT = 64 * 1024
 """Bodies of built-in endpoints (which use none) up to this size are read and dropped."""
 _TLS_HANDSHAKE = b"\x16"
+SERVER_HEADER = "praxis-exporters"
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "DELETE"))
 
 
 def listen_backlog() -> int:
@@ -53,7 +61,10 @@ def listen_backlog() -> int:
         return socket.SOMAXCONN
 
 
-class ExporterHTTPServer(ThreadingHTTPServer):
+class ExporterHTTPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A thread per connection; the HTTP itself is `_Handler` with `exporters.core.httpio`
+    (http.server's parsing went through the email package: memory and CPU per request)."""
+
     daemon_threads = True
     block_on_close = False  # exit must not wait for idle keep-alive connections
     allow_reuse_address = True
@@ -79,19 +90,18 @@ class ExporterHTTPServer(ThreadingHTTPServer):
         if self.address_family == socket.AF_INET6:
             self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         super().server_bind()
+        self.server_port = self.socket.getsockname()[1]
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         log.debug("connection error", extra=fields(client=str(client_address)))
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(socketserver.StreamRequestHandler):
     server: ExporterHTTPServer
-    protocol_version = "HTTP/1.1"
-    default_request_version = "HTTP/1.0"  # errors before the version is parsed get a status line
     timeout = IDLE_TIMEOUT
-    server_version = "praxis-exporters"
-    sys_version = ""
-    _headers_buffer: list[bytes]
+    close_connection: bool
+    path: str
+    headers: dict[str, str]
 
     def setup(self) -> None:
         raw: socket.socket = self.request
@@ -116,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raise ConnectionAbortedError("plain HTTP on a TLS port")
             try:
                 self.request = ctx.wrap_socket(raw, server_side=True)
-            except (ssl.SSLError, OSError) as exc:
+            except OSError as exc:  # ssl.SSLError is an OSError
                 log.debug(
                     "TLS handshake failed",
                     extra=fields(client=self.client_address[0], err=str(exc)),
@@ -127,57 +137,56 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def _client_san_allowed(self) -> bool:
-        tls = self.server.security.config.tls_server_config
-        if tls is None or not tls.client_allowed_sans:
+        allowed = self.server.security.client_allowed_sans
+        if not allowed:
             return True
         cert = self.request.getpeercert()
         sans = {v for _, v in (cert or {}).get("subjectAltName", ())}
-        return bool(sans & set(tls.client_allowed_sans))
-
-    def log_message(self, format: str, *args: Any) -> None:
-        log.debug("http " + (format % args), extra=fields(client=self.client_address[0]))
+        return bool(sans & set(allowed))
 
     # -- reading a request -----------------------------------------------------------------
 
+    def handle(self) -> None:
+        self.close_connection = True
+        self.handle_one_request()
+        while not self.close_connection:
+            self.handle_one_request()
+
     def handle_one_request(self) -> None:
-        """One request, read within the bounds of `exporters.core.httpio`."""
-        self.command, self.request_version, self.requestline = "", "HTTP/1.1", ""
+        """One request, read and parsed within the bounds of `exporters.core.httpio`."""
+        self.close_connection = True
+        self.path = ""
         self._length = 0
+        self._expect_continue = False
         try:
             head = read_head(self.rfile, self.connection, IDLE_TIMEOUT)
+            if head is None:
+                return
+            request = parse_head(head)
         except RequestError as exc:
             self._refuse(exc)
             return
-        if head is None:
-            self.close_connection = True
-            return
-        line_end = head.find(b"\n") + 1
-        self.raw_requestline = head[:line_end]
-        if len(self.raw_requestline.split()) == 2:
-            self.requestline = self.raw_requestline.decode("latin-1").rstrip()
-            self._refuse(RequestError(400, "HTTP/0.9 requests are not supported"))
-            return
-        socket_file = self.rfile
-        self.rfile = io.BytesIO(head[line_end:])  # parse_request reads the headers from it
-        try:
-            ok = self.parse_request()
-        finally:
-            self.rfile = socket_file
-        if not ok:
-            self.close_connection = True
-            return
-        if not hasattr(self, f"do_{self.command}"):
-            self._refuse(RequestError(501, f"unsupported method {self.command[:20]!r}"))
+        method = request.method
+        self.path = request.target
+        self.headers = request.headers
+        if method not in _METHODS:
+            self._refuse(RequestError(501, f"unsupported method {method[:20]!r}"))
             return
         try:
-            if self.headers.get("Transfer-Encoding") is not None:
+            if "transfer-encoding" in request.headers:
                 raise RequestError(411, "send the body with a Content-Length")
-            length = content_length(self.headers.get_all("Content-Length") or [])
+            length = content_length(request.content_lengths)
         except RequestError as exc:
             self._refuse(exc)
             return
+        self.close_connection = not request.keep_alive
+        self._expect_continue = request.expect_continue
         self._length = length or 0
-        getattr(self, f"do_{self.command}")()
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                f"http {method} {self.path[:200]}", extra=fields(client=self.client_address[0])
+            )
+        self._dispatch(method)
 
     def _refuse(self, error: RequestError) -> None:
         self.close_connection = True
@@ -187,21 +196,6 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
     # -- dispatch --------------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("HEAD")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_PUT(self) -> None:
-        self._dispatch("PUT")
-
-    def do_DELETE(self) -> None:
-        self._dispatch("DELETE")
 
     def _dispatch(self, method: str) -> None:
         try:
@@ -222,8 +216,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(method, response)
 
     def _extra_route(self) -> Route | None:
+        routes = self.server.routes
+        if not routes:
+            return None
         path = urlsplit(self.path).path
-        return next((r for r in self.server.routes if path.startswith(r.prefix)), None)
+        return next((r for r in routes if path.startswith(r.prefix)), None)
 
     def _read_whole_body(self) -> bytes:
         """The body, read before anything is done with the request: complete within
@@ -236,13 +233,19 @@ class _Handler(BaseHTTPRequestHandler):
         limit = extra.max_body if extra is not None else DRAIN_LIMIT
         if self._length > limit:
             raise RequestError(413, f"body larger than {limit} bytes")
+        if self._expect_continue:  # the client waits for this before it sends the body
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
         return read_body(self.rfile, self.connection, self._length)
 
     def _route(self, method: str, body: bytes) -> Response:
-        url = urlsplit(self.path)
-        path = url.path
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        query = parse_qs(url.query, keep_blank_values=True)
+        target = self.path
+        if target[:1] == "/" and not any(c in target for c in "?#"):
+            path, query = target, {}  # the common case (`GET /metrics`), no urllib needed
+        else:
+            url = urlsplit(target)
+            path = url.path
+            query = parse_qs(url.query, keep_blank_values=True)
+        headers = self.headers
         extra = self._extra_route()
         needs_auth = extra is None or not extra.own_auth
         try:
@@ -342,19 +345,41 @@ class _Handler(BaseHTTPRequestHandler):
         """Status line, headers and body in one write (see `setup` on Nagle)."""
         self.connection.settimeout(IDLE_TIMEOUT)  # the head/body deadline is over now
         body = response.body
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        for name, value in self.server.security.config.http_server_config.headers.items():
-            self.send_header(name, value)
+        lines = [
+            status_line(response.status),
+            f"Server: {SERVER_HEADER}\r\nDate: {http_date()}\r\n"
+            f"Content-Type: {response.content_type}\r\n",
+        ]
+        for name, value in self.server.security.response_headers.items():
+            lines.append(f"{name}: {value}\r\n")
         for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
+            lines.append(f"{name}: {value}\r\n")
+        lines.append(f"Content-Length: {len(body)}\r\n")
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self._headers_buffer.append(b"\r\n")
-        data = b"".join(self._headers_buffer)
-        self._headers_buffer = []
+            lines.append("Connection: close\r\n")
+        lines.append("\r\n")
+        data = "".join(lines).encode("latin-1", "strict")
         self.wfile.write(data + body if method != "HEAD" else data)
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_date_cache: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The `Date` header (RFC 9110 IMF-fixdate), made once per second."""
+    global _date_cache
+    now = int(time.time())
+    second, text = _date_cache
+    if second != now:
+        t = time.gmtime(now)
+        text = (
+            f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
+        )
+        _date_cache = (now, text)
+    return text
 
 
 def _refuse_plain(raw: socket.socket) -> None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import ssl
 import tempfile
 from pathlib import Path
-from typing import Annotated, ClassVar
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -33,12 +32,11 @@ CLIENT_AUTH_TYPES = (
     "VerifyClientCertIfGiven",
     "RequireAndVerifyClientCert",
 )
-TLS_VERSIONS = {
-    "TLS10": ssl.TLSVersion.TLSv1,
-    "TLS11": ssl.TLSVersion.TLSv1_1,
-    "TLS12": ssl.TLSVersion.TLSv1_2,
-    "TLS13": ssl.TLSVersion.TLSv1_3,
-}
+if TYPE_CHECKING:
+    import ssl
+
+# ssl is imported only when TLS is configured (build_ssl_context): names of ssl.TLSVersion
+TLS_VERSIONS = {"TLS10": "TLSv1", "TLS11": "TLSv1_1", "TLS12": "TLSv1_2", "TLS13": "TLSv1_3"}
 # Go's names of the TLS 1.2 suites crypto/tls offers, mapped to OpenSSL's names.
 GO_CIPHER_SUITES = {
     "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256": "ECDHE-ECDSA-AES128-GCM-SHA256",
@@ -154,7 +152,9 @@ class TLSServerConfig(_Strict):
             and not has_ca
         ):
             raise ValueError(f"client_auth_type {self.client_auth_type} needs client_ca_file")
-        if TLS_VERSIONS[self.min_version] > TLS_VERSIONS[self.max_version]:
+        if list(TLS_VERSIONS).index(self.min_version) > list(TLS_VERSIONS).index(
+            self.max_version
+        ):
             raise ValueError("min_version is above max_version")
         return self
 
@@ -251,9 +251,11 @@ def load_web_config(path: str) -> WebConfig:
 
 def build_ssl_context(tls: TLSServerConfig, source: str = "web config") -> ssl.SSLContext:
     """An SSLContext for the server side following the toolkit's semantics."""
+    import ssl
+
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.minimum_version = TLS_VERSIONS[tls.min_version]
-    ctx.maximum_version = TLS_VERSIONS[tls.max_version]
+    ctx.minimum_version = ssl.TLSVersion[TLS_VERSIONS[tls.min_version]]
+    ctx.maximum_version = ssl.TLSVersion[TLS_VERSIONS[tls.max_version]]
     if tls.cipher_suites:
         ctx.set_ciphers(":".join(GO_CIPHER_SUITES[c] for c in tls.cipher_suites))
     if tls.prefer_server_cipher_suites:
