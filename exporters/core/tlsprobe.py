@@ -20,6 +20,7 @@ handshake) and is safe to log.
 from __future__ import annotations
 
 import functools
+import os
 import socket
 import ssl
 import warnings
@@ -110,30 +111,38 @@ class _VerifyFailed(Exception):
 
 
 def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """A client context that verifies the chain (not the name); cached per file version."""
+    """A client context that verifies the chain (not the name); cached per file version.
+
+    A probe costs one `stat` of `ca_file`; only a new version (mtime, size, inode) is
+    checked to be a regular file of sane size and loaded."""
     if ca_file is None:
-        return _cached_verifying_context(None, 0.0)
+        return _cached_verifying_context(None, (0, 0, 0))
     try:
-        # a FIFO would block the probe beyond its deadline; a huge file would fill memory
-        mtime = check_regular(ca_file, CA_FILE_LIMIT).st_mtime
+        st = os.stat(ca_file)
     except OSError as exc:
         raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
-    return _cached_verifying_context(ca_file, mtime)
+    return _cached_verifying_context(ca_file, (st.st_mtime_ns, st.st_size, st.st_ino))
 
 
 @functools.lru_cache(maxsize=32)
-def _cached_verifying_context(ca_file: str | None, mtime: float) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
-    ctx.check_hostname = False  # the name is checked separately, never a reason to fail
-    ctx.verify_mode = ssl.CERT_REQUIRED
-    if ca_file is not None:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.check_hostname = False
+def _cached_verifying_context(ca_file: str | None, version: tuple[int, int, int]) -> ssl.SSLContext:
+    if ca_file is None:
+        ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH)
+        ctx.check_hostname = False  # the name is checked separately, never a reason to fail
         ctx.verify_mode = ssl.CERT_REQUIRED
-        try:
-            ctx.load_verify_locations(cafile=ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ProbeError(f"ca_file {ca_file}: cannot load CA certificates: {exc}") from None
+        return ctx
+    try:
+        # a FIFO would block the probe beyond its deadline; a huge file would fill memory
+        check_regular(ca_file, CA_FILE_LIMIT)
+    except OSError as exc:
+        raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_REQUIRED
+    try:
+        ctx.load_verify_locations(cafile=ca_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise ProbeError(f"ca_file {ca_file}: cannot load CA certificates: {exc}") from None
     return ctx
 
 
