@@ -10,11 +10,10 @@ from __future__ import annotations
 import socket
 from typing import ClassVar
 
-from pydantic import SecretStr
-
 from exporters.core import Deadline, ExporterConfig, ExporterSpec, MetricSink, TargetBase
 from exporters.core.app import main_for
 from exporters.core.hostport import host_port
+from exporters.core.model import SecretStr
 
 
 class SampleTarget(TargetBase):

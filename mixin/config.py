@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from exporters.core.model import BaseModel, ConfigDict, ValidationError, field_validator
 from mixin.promql import Matcher, RewriteError, parse_matchers
 from mixin.thresholds import THRESHOLDS
 

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
-
 from exporters.backup.schedule import WEEKDAYS, Schedule, Weekday, parse_at
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase, redaction
+from exporters.core.model import Field, SecretStr, field_validator
 
 DEFAULT_MAX_AGE = 26 * 3600.0
 _ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")

@@ -18,10 +18,9 @@ import datetime as dt
 import sys
 from typing import ClassVar, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
-
 from exporters.core import ExporterConfig, TargetBase
 from exporters.core.hostport import check_host_port
+from exporters.core.model import SecretStr, field_validator, model_validator
 
 KINDS = ("file", "address", "expires", "windows_store")
 _ONLY_FOR = {

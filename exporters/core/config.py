@@ -22,7 +22,11 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 import yaml
-from pydantic import (
+
+from exporters.core import redaction
+from exporters.core.durations import Duration
+from exporters.core.files import read_text_bounded
+from exporters.core.model import (
     BaseModel,
     ConfigDict,
     SecretStr,
@@ -31,10 +35,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from exporters.core import redaction
-from exporters.core.durations import Duration
-from exporters.core.files import read_text_bounded
 
 TARGET_NAME = re.compile(r"^[a-z0-9_-]+$")
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -123,7 +123,7 @@ TargetT = TypeVar("TargetT", bound=TargetBase)
 class ExporterConfig(ConfigModel, Generic[TargetT]):
     """Top level of an exporter's config, generic over its target model:
     `class UpsConfig(ExporterConfig[UpsTarget])` makes `targets` a `dict[str, UpsTarget]`
-    for pydantic (validation) and for mypy (no narrowing in the collector)."""
+    for validation and for mypy (no narrowing in the collector)."""
 
     timeout: Duration = 10.0
     targets: dict[str, TargetT] = {}
@@ -237,7 +237,7 @@ class _Loader(yaml.SafeLoader):
 
     A duplicate key silently replaced the first (e.g. a second target of the same name).
     Implicit timestamps made PyYAML raise a bare ValueError on `2026-02-31`; as strings,
-    a field that wants a date gets pydantic's message naming the key, and a `str` field
+    a field that wants a date gets a message naming the key, and a `str` field
     (a token that looks like a date) keeps its text.
     """
 

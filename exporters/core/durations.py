@@ -6,7 +6,7 @@ import math
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator
+from exporters.core.model import BeforeValidator
 
 _UNITS = {
     "ms": 0.001,

@@ -60,7 +60,7 @@ def listen_address(listen: str) -> tuple[str, int]:
 
 
 def check_host_port(value: str, port_required: bool = False) -> str:
-    """Validate `value` for a pydantic validator; returns it unchanged."""
+    """Validate `value` for a config model's field validator; returns it unchanged."""
     host_port(value, None if port_required else 1)
     return value
 

@@ -2,7 +2,7 @@
 
 Serves every exporter whose `<name>.yml` lies in DIR, each on its own port (its default
 port unless `--web.listen-address.<name>` says otherwise), from one Python process: one
-interpreter, one pydantic, one TLS library instead of seven, and one Windows service.
+interpreter, one YAML parser, one TLS library instead of seven, and one Windows service.
 
 Each exporter keeps what it has as a process of its own: its config, `Runtime` (reload
 keeps its previous config on error), collector thread pool, HTTP server with its own

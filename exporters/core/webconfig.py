@@ -12,7 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
-from pydantic import (
+from exporters.core.config import ConfigError, format_validation_error, parse_yaml
+from exporters.core.durations import Duration
+from exporters.core.files import check_regular, read_text_bounded
+from exporters.core.model import (
     AfterValidator,
     BaseModel,
     ConfigDict,
@@ -20,10 +23,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
-from exporters.core.config import ConfigError, format_validation_error, parse_yaml
-from exporters.core.durations import Duration
-from exporters.core.files import check_regular, read_text_bounded
 
 CLIENT_AUTH_TYPES = (
     "NoClientCert",
@@ -152,9 +151,7 @@ class TLSServerConfig(_Strict):
             and not has_ca
         ):
             raise ValueError(f"client_auth_type {self.client_auth_type} needs client_ca_file")
-        if list(TLS_VERSIONS).index(self.min_version) > list(TLS_VERSIONS).index(
-            self.max_version
-        ):
+        if list(TLS_VERSIONS).index(self.min_version) > list(TLS_VERSIONS).index(self.max_version):
             raise ValueError("min_version is above max_version")
         return self
 

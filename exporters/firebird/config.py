@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import SecretStr, field_validator
-
 from exporters.core import Duration, ExporterConfig, TargetBase
+from exporters.core.model import SecretStr, field_validator
 
 
 class FirebirdTarget(TargetBase):

@@ -8,9 +8,8 @@ from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
-
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
+from exporters.core.model import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from exporters.core.snmp.settings import SnmpSettings, split_address
 
 Vendor = Literal["auto", "fortigate", "sophos", "opnsense", "watchguard", "lancom"]

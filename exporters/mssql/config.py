@@ -6,9 +6,8 @@ import fnmatch
 import re
 from typing import ClassVar
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
+from exporters.core.model import Field, SecretStr, field_validator, model_validator
 
 # host, host,port or host\INSTANCE (an instance name is resolved by the SQL Browser service)
 _SERVER = re.compile(r"^[A-Za-z0-9_.:\[\]-]+(,[0-9]{1,5}|\\[A-Za-z0-9_$#-]{1,16})?$")

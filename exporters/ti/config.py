@@ -26,10 +26,9 @@ import logging
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlsplit
 
-from pydantic import SecretStr, field_validator, model_validator
-
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
 from exporters.core.hostport import check_host_port, host_port
+from exporters.core.model import SecretStr, field_validator, model_validator
 
 log = logging.getLogger("exporters.ti.config")
 

@@ -12,10 +12,9 @@ import ipaddress
 import re
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-
 from exporters.core import ConfigModel, Duration, ExporterConfig, TargetBase
 from exporters.core.hostport import check_host_port, host_port
+from exporters.core.model import Field, SecretStr, field_validator, model_validator
 from exporters.core.snmp.settings import SnmpSettings
 
 MibChoice = Literal["auto", "rfc1628", "apc", "eaton-xups"]

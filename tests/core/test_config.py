@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from pydantic import SecretStr
 
 from exporters.core import redaction
 from exporters.core.config import (
@@ -18,6 +17,7 @@ from exporters.core.config import (
     parse_config,
 )
 from exporters.core.durations import format_duration, parse_duration
+from exporters.core.model import SecretStr
 
 
 class Auth(ConfigModel):

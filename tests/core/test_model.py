@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
 
@@ -20,6 +22,8 @@ from exporters.core.model import (
     field_validator,
     model_validator,
 )
+
+EXPORTERS = ("backup", "certs", "firebird", "firewall", "mssql", "ti", "ups")
 
 
 class Strict(BaseModel):
@@ -454,3 +458,23 @@ def test_ignored_extra_keys_by_default() -> None:
         a: int = 0
 
     assert Loose.model_validate({"a": 1, "b": 2}).a == 1
+
+
+@pytest.mark.parametrize("name", EXPORTERS)
+def test_starting_an_exporter_does_not_import_pydantic(name: str) -> None:
+    """pydantic (with pydantic_core and the schemas) cost over 10 MiB per process."""
+    code = (
+        "import sys, importlib\n"
+        f"importlib.import_module('exporters.{name}.__main__')\n"
+        "import exporters.core.runtime\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0].startswith('pydantic')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+        timeout=120,
+    )
+    assert out.stdout.strip() == "[]"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from exporters.core import ConfigError
 from exporters.core.config import load_config, parse_config
+from exporters.core.model import SecretStr
 from exporters.mssql.config import MssqlConfig
 from exporters.mssql.dsn import DriverNotFound, UnquotableValue, connection_string, pick_driver
 from tests.mssql.helpers import target

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-
 from exporters.core.config import ConfigModel
 from exporters.core.hostport import host_port
+from exporters.core.model import Field, SecretStr, field_validator, model_validator
 
 AuthProtocol = Literal["MD5", "SHA", "SHA-224", "SHA-256", "SHA-384", "SHA-512"]
 PrivProtocol = Literal["DES", "AES", "AES-192", "AES-256"]
