@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -451,6 +453,14 @@ def test_instances_are_accepted_as_they_are() -> None:
     inner = Inner(port=7)
     assert Outer(name="n", inner=inner).inner is inner
     assert Inner.model_validate(inner) is inner
+
+
+def test_copies_and_pickles_keep_fields_and_secrets() -> None:
+    model = Outer(name="n", inner=Inner(password="pw-123"), items=["a"])
+    for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):  # noqa: S301
+        assert other == model and other is not model
+        assert other.inner.password is not None
+        assert other.inner.password.get_secret_value() == "pw-123"
 
 
 def test_ignored_extra_keys_by_default() -> None:
