@@ -117,7 +117,7 @@ class FirewallCollector:
     ) -> Reading:
         vendor = target.vendor if target.vendor != "auto" else self._chosen.get(name)
         if vendor is None:
-            answer = self._loop.run(session.get([SYS_OBJECT_ID], deadline), deadline)
+            answer = self._loop.call(session, session.get([SYS_OBJECT_ID], deadline), deadline)
             oid = answer.get(SYS_OBJECT_ID)
             spec = choose(str(oid) if oid is not None else None, SPECS.values())
             if spec is None:
@@ -131,12 +131,16 @@ class FirewallCollector:
             spec = SPECS.get(vendor)
             if spec is None:
                 raise SnmpError(f"vendor {vendor} is not supported over SNMP yet")
-        answer = self._loop.run(session.get(spec.oids(), deadline), deadline)
+        answer = self._loop.call(session, session.get(spec.oids(), deadline), deadline)
         scalars = spec.keyed(answer)
         if not any(not key.startswith("sys") for key in scalars):
             raise SnmpError(f"the agent answered none of the {spec.vendor} OIDs")
         columns = {col: n for col, n in spec.tables(scalars).items() if n > 0}
-        table = self._loop.run(session.bulk_columns(columns, deadline), deadline) if columns else {}
+        table = (
+            self._loop.call(session, session.bulk_columns(columns, deadline), deadline)
+            if columns
+            else {}
+        )
         return spec.parse(scalars, table, target.zone())
 
     # -- REST ------------------------------------------------------------------------------

@@ -10,12 +10,9 @@ one (see detect.py); the choice is kept until the target fails once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import threading
 import time
-from collections.abc import Awaitable
-from typing import TypeVar
 
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
@@ -29,13 +26,12 @@ from exporters.ups.reading import Reading
 from exporters.ups.values import SnmpValue
 
 log = logging.getLogger("exporters.ups")
-A = TypeVar("A")
-B = TypeVar("B")
 MIBS: dict[str, MibSpec] = {spec.name: spec for spec in (rfc1628.SPEC, apc.SPEC, xups.SPEC)}
 
 
 class SnmpSource:
-    """One SNMP engine per target on one shared background event loop."""
+    """One session per target; v1/v2c run in the collecting thread, v3 (pysnmp) on one
+    shared background event loop started for the first v3 target."""
 
     def __init__(self) -> None:
         self._loop = EventLoopThread("ups-snmp")
@@ -82,12 +78,14 @@ class SnmpSource:
         if any(planned.values()):
             # Table sizes rarely change: read the tables as last time, in parallel with
             # the GET, so a scrape costs one round trip instead of two.
-            answer, table = self._loop.run(
-                _both(session.get(oids, deadline), session.bulk_columns(planned, deadline)),
+            answer, table = self._loop.call_both(
+                session,
+                session.get(oids, deadline),
+                session.bulk_columns(planned, deadline),
                 deadline,
             )
         else:
-            answer = self._loop.run(session.get(oids, deadline), deadline)
+            answer = self._loop.call(session, session.get(oids, deadline), deadline)
         answered = [spec.name for spec in candidates if any(oid in answer for oid in _own(spec))]
         if mib is None:
             mib = choose(_text(answer.get(SYS_OBJECT_ID)), answered)
@@ -101,7 +99,7 @@ class SnmpSource:
         scalars = spec.keyed(answer)
         columns = spec.tables(scalars)
         if columns != planned and any(columns.values()):
-            table = self._loop.run(session.bulk_columns(columns, deadline), deadline)
+            table = self._loop.call(session, session.bulk_columns(columns, deadline), deadline)
         elif not any(columns.values()):
             table = {}
         self._planned[name] = columns
@@ -123,11 +121,6 @@ class SnmpSource:
                     log.debug("closing SNMP session failed", extra=fields(err=str(exc)))
 
         self._loop.close(close_sessions)
-
-
-async def _both(first: Awaitable[A], second: Awaitable[B]) -> tuple[A, B]:
-    a, b = await asyncio.gather(first, second)
-    return a, b
 
 
 def _own(spec: MibSpec) -> list[str]:

@@ -75,18 +75,32 @@ def loop() -> Iterator[EventLoopThread]:
     thread.close()
 
 
-def get(loop: EventLoopThread, agent: Agent, seconds: float = 5.0, retries: int = 0) -> dict:
+@pytest.fixture(params=["drive", "asyncio"])
+def mode(request: pytest.FixtureRequest) -> str:
+    """v1/v2c requests run in the calling thread (`EventLoopThread.call`, what the
+    exporters do) or as coroutines on the event loop (`EventLoopThread.run`)."""
+    return str(request.param)
+
+
+def get(
+    loop: EventLoopThread, agent: Agent, mode: str, seconds: float = 5.0, retries: int = 0
+) -> dict:
     settings = SnmpSettings(version="2c", community="praxis", retries=retries)
     session = open_session("127.0.0.1", agent.port, settings, seconds)
     deadline = Deadline.after(seconds)
     try:
+        if mode == "drive":
+            return loop.call(session, session.get([OID], deadline), deadline)
         return loop.run(session.get([OID], deadline), deadline)
     finally:
-        loop.loop.call_soon_threadsafe(session.close)
+        if mode == "drive":
+            session.close()
+        else:
+            loop.loop.call_soon_threadsafe(session.close)
 
 
 def test_only_the_answer_to_this_request_with_this_community_counts(
-    loop: EventLoopThread,
+    loop: EventLoopThread, mode: str
 ) -> None:
     def answer(request: bytes) -> list[bytes]:
         return [
@@ -98,26 +112,28 @@ def test_only_the_answer_to_this_request_with_this_community_counts(
 
     agent = Agent(answer)
     try:
-        assert get(loop, agent) == {OID: 42}
+        assert get(loop, agent, mode) == {OID: 42}
         assert agent.requests == 1
     finally:
         agent.close()
 
 
-def test_an_answer_with_another_community_is_an_error(loop: EventLoopThread) -> None:
+def test_an_answer_with_another_community_is_an_error(loop: EventLoopThread, mode: str) -> None:
     agent = Agent(lambda request: [response(request, b"other")])
     try:
         with pytest.raises(SnmpError, match="community"):
-            get(loop, agent)
+            get(loop, agent, mode)
     finally:
         agent.close()
 
 
-def test_a_silent_agent_ends_at_the_deadline_after_the_retries(loop: EventLoopThread) -> None:
+def test_a_silent_agent_ends_at_the_deadline_after_the_retries(
+    loop: EventLoopThread, mode: str
+) -> None:
     agent = Agent(lambda request: [])
     try:
         with pytest.raises(SnmpError):
-            get(loop, agent, seconds=3.0, retries=2)
+            get(loop, agent, mode, seconds=3.0, retries=2)
         # the deadline was shared out between the attempts: each one was sent
         end = time.monotonic() + 10
         while agent.requests < 3 and time.monotonic() < end:
@@ -125,3 +141,44 @@ def test_a_silent_agent_ends_at_the_deadline_after_the_retries(loop: EventLoopTh
         assert agent.requests == 3
     finally:
         agent.close()
+
+
+def test_two_requests_driven_at_once_leave_together_and_match_their_answers(
+    loop: EventLoopThread,
+) -> None:
+    held: list[bytes] = []
+
+    def answer(request: bytes) -> list[bytes]:
+        held.append(request)
+        if len(held) < 2:
+            return []  # hold the first answer back: the second request is already sent
+        return [response(held[1], b"praxis"), response(held[0], b"praxis")]
+
+    agent = Agent(answer)
+    settings = SnmpSettings(version="2c", community="praxis")
+    session = open_session("127.0.0.1", agent.port, settings, 5.0)
+    deadline = Deadline.after(5.0)
+    try:
+        first, second = loop.call_both(
+            session, session.get([OID], deadline), session.get([OID], deadline), deadline
+        )
+        assert first == second == {OID: 42}
+        assert session.packets_sent == 2
+    finally:
+        session.close()
+        agent.close()
+
+
+def test_an_agent_port_without_listener_ends_at_the_deadline(loop: EventLoopThread) -> None:
+    agent = Agent(lambda request: [])
+    port = agent.port
+    agent.close()  # the port answers ICMP port unreachable now
+    settings = SnmpSettings(version="2c", community="praxis", retries=1)
+    session = open_session("127.0.0.1", port, settings, 1.0)
+    deadline = Deadline.after(1.0)
+    try:
+        with pytest.raises(SnmpError, match="deadline"):
+            loop.call(session, session.get([OID], deadline), deadline)
+        assert session.packets_sent == 2
+    finally:
+        session.close()

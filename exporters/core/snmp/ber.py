@@ -10,6 +10,9 @@ hostile answer raises `BerError`, never reads past the end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from exporters.core.snmp.values import Oid, SnmpValue
 
 GET, GETNEXT, RESPONSE, GETBULK = 0xA0, 0xA1, 0xA2, 0xA5
@@ -73,18 +76,24 @@ def encode_request(
     community: bytes,
     pdu_type: int,
     request_id: int,
-    oids: list[str],
+    oids: Sequence[str],
     repetitions: int = 0,
 ) -> bytes:
     """A GET/GETNEXT (error fields 0) or GETBULK (non-repeaters 0, max-repetitions)
     message asking `oids` with Null values."""
-    bindings = b"".join(_tlv(_SEQUENCE, encode_oid(oid) + b"\x05\x00") for oid in oids)
+    bindings = _bindings(tuple(oids))
     second = repetitions if pdu_type == GETBULK else 0
     pdu = _tlv(
         pdu_type,
         _integer(request_id) + _integer(0) + _integer(second) + _tlv(_SEQUENCE, bindings),
     )
     return _tlv(_SEQUENCE, _integer(VERSIONS[version]) + _tlv(_OCTETS, community) + pdu)
+
+
+@lru_cache(maxsize=512)
+def _bindings(oids: tuple[str, ...]) -> bytes:
+    """The varbind list asking `oids`; an exporter asks the same lists every scrape."""
+    return b"".join(_tlv(_SEQUENCE, encode_oid(oid) + b"\x05\x00") for oid in oids)
 
 
 # -- decoding --------------------------------------------------------------------------------
@@ -127,6 +136,10 @@ def _int(data: bytes, at: int, end: int) -> tuple[int, int]:
 def decode_oid(body: bytes) -> str:
     if not body or body[-1] & 0x80:
         raise BerError("bad OID")
+    first = body[0]
+    if first < 80 and max(body) < 0x80:  # every arc below 128: one byte each (the usual)
+        prefix = "0." if first < 40 else "1."
+        return prefix + ".".join(map(str, (first % 40, *body[1:])))
     arcs: list[int] = []
     value = 0
     for byte in body:

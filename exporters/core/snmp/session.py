@@ -8,8 +8,13 @@ privacy are pysnmp's job). Both share the request logic here: retries paced by t
 deadline, splitting on tooBig, v1's noSuchName, GETBULK of table columns.
 
 pysnmp 7 is asyncio-only while the core runs each target in its own thread: one event loop
-runs in a background thread per collector (`EventLoopThread`); threads hand it coroutines
-and wait at most until their deadline.
+runs in a background thread per collector (`EventLoopThread`, started only when a v3
+target needs it); threads hand it coroutines and wait at most until their deadline.
+
+v1/v2c need no event loop: `EventLoopThread.call`/`call_both` let a `CommunitySession`
+drive the same request coroutines in the collector's own thread over a blocking UDP
+socket (`CommunitySession.drive`). Handing every request to a loop thread and back cost
+more CPU per scrape than encoding and decoding the messages.
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from exporters.core.snmp.settings import SnmpSettings
 from exporters.core.snmp.values import SnmpValue
 
 T = TypeVar("T")
+U = TypeVar("U")
 log = logging.getLogger("exporters.core.snmp")
 _TOO_BIG = 1
 _NO_SUCH_NAME = 2
+_PDUS = {"get": ber.GET, "next": ber.GETNEXT, "bulk": ber.GETBULK}
 Answer = tuple[int, int, list[tuple[str, SnmpValue | None]]]
 
 
@@ -41,12 +48,45 @@ class SnmpError(Exception):
 
 
 class EventLoopThread:
-    """One asyncio loop in a daemon thread; `run` executes a coroutine with a deadline."""
+    """One asyncio loop in a daemon thread, started on first use; `run` executes a
+    coroutine with a deadline, `call`/`call_both` a session's requests (in the calling
+    thread when the session can do without the loop)."""
 
     def __init__(self, name: str = "snmp") -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
-        self._thread.start()
+        self.name = name
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._start_lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(
+                    target=self._loop.run_forever, name=self.name, daemon=True
+                )
+                self._thread.start()
+            return self._loop
+
+    def call(self, session: SessionBase, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
+        """One request coroutine of `session`, e.g. `session.get(oids, deadline)`."""
+        if isinstance(session, CommunitySession):
+            return session.drive([coro], deadline)[0]  # type: ignore[no-any-return]
+        return self.run(coro, deadline)
+
+    def call_both(
+        self,
+        session: SessionBase,
+        first: Coroutine[Any, Any, T],
+        second: Coroutine[Any, Any, U],
+        deadline: Deadline,
+    ) -> tuple[T, U]:
+        """Two request coroutines of `session` at once (their packets leave together)."""
+        if isinstance(session, CommunitySession):
+            a, b = session.drive([first, second], deadline)
+            return a, b
+        return self.run(_gather_two(first, second), deadline)
 
     def run(self, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
         future = asyncio.run_coroutine_threadsafe(
@@ -69,14 +109,43 @@ class EventLoopThread:
             if cleanup is not None:
                 cleanup()
 
+        with self._start_lock:
+            loop, thread = self._loop, self._thread
+        if loop is None or thread is None:  # never started: nothing runs on it
+            if cleanup is not None:
+                cleanup()
+            return
         try:
-            asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=2)
+            asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=2)
         except Exception:  # noqa: S110 (closing anyway)
             pass
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join(timeout=2)
-        if not self._thread.is_alive():
-            self.loop.close()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=2)
+        if not thread.is_alive():
+            loop.close()
+
+
+async def _gather_two(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:
+    a, b = await asyncio.gather(first, second)
+    return a, b
+
+
+class _Wait:
+    """What a request coroutine awaits under `CommunitySession.drive`: the answer to
+    `message` (request-id `request_id`) or `_TIMED_OUT` at `expires` (monotonic)."""
+
+    __slots__ = ("expires", "message", "request_id")
+
+    def __init__(self, request_id: int, message: bytes, expires: float) -> None:
+        self.request_id = request_id
+        self.message = message
+        self.expires = expires
+
+    def __await__(self) -> Any:
+        return (yield self)
+
+
+_TIMED_OUT = object()
 
 
 class SessionBase:
@@ -243,6 +312,11 @@ class CommunitySession(SessionBase):
         self._version = ber.VERSIONS[settings.version]
         self._transport: asyncio.DatagramTransport | None = None
         self._pending: dict[int, asyncio.Future[Answer]] = {}
+        self._sock: socket.socket | None = None
+        self._waiting: dict[int, tuple[int, _Wait]] = {}
+        self._driver = 0
+        """Thread id while `drive` runs the requests (then `_request` awaits `_Wait`)."""
+        self._drive_lock = threading.Lock()
 
     async def _open(self) -> asyncio.DatagramTransport:
         if self._transport is None or self._transport.is_closing():
@@ -254,18 +328,144 @@ class CommunitySession(SessionBase):
             self._transport = transport
         return self._transport
 
-    async def _send(self, oids: Sequence[str], kind: str, repetitions: int) -> Answer:
-        transport = await self._open()
-        pdu = {"get": ber.GET, "next": ber.GETNEXT, "bulk": ber.GETBULK}[kind]
+    def _message(
+        self, oids: Sequence[str], kind: str, repetitions: int, taken: Mapping[int, Any]
+    ) -> tuple[int, bytes]:
+        """A fresh request-id (not in `taken`) and the encoded request."""
+        pdu = _PDUS[kind]
         request_id = secrets.randbelow(2**31 - 1) + 1
-        while request_id in self._pending:
+        while request_id in taken:
             request_id = secrets.randbelow(2**31 - 1) + 1
         try:
             message = ber.encode_request(
-                self.settings.version, self._community, pdu, request_id, list(oids), repetitions
+                self.settings.version, self._community, pdu, request_id, oids, repetitions
             )
         except ber.BerError as exc:
             raise SnmpError(str(exc)) from None
+        return request_id, message
+
+    async def _request(
+        self, deadline: Deadline, oids: Sequence[str], kind: str = "get", repetitions: int = 0
+    ) -> Answer:
+        if self._driver != threading.get_ident():
+            return await super()._request(deadline, oids, kind, repetitions)
+        # under `drive`: the same pacing of attempts, the waiting done by `drive`
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            now = time.monotonic()
+            left = deadline.expires_at - now
+            if left <= 0:
+                break
+            request_id, message = self._message(oids, kind, repetitions, self._waiting)
+            answer = await _Wait(request_id, message, now + left / (attempts - attempt))
+            if answer is not _TIMED_OUT:
+                return answer  # type: ignore[no-any-return]
+        raise SnmpError(f"no answer before the deadline ({attempts} attempt(s))")
+
+    def drive(self, coros: list[Coroutine[Any, Any, Any]], deadline: Deadline) -> list[Any]:
+        """Run request coroutines of this session in the calling thread, their packets
+        over one blocking UDP socket; the results in order. Garbage, answers to other
+        requests (e.g. late ones to an attempt that timed out) and ICMP errors are
+        dropped; an answer with another version or community is an error."""
+        if not self._drive_lock.acquire(timeout=max(0.0, deadline.remaining())):
+            for coro in coros:
+                coro.close()
+            raise SnmpError("no answer before the deadline (session busy)")
+        self._waiting = {}
+        results: list[Any] = [None] * len(coros)
+        try:
+            self._driver = threading.get_ident()
+            sock = self._socket()
+            waiting = self._waiting
+            for i in range(len(coros)):
+                self._step(sock, coros, i, None, results)
+            while waiting:
+                now = time.monotonic()
+                earliest = min(w.expires for _, w in waiting.values())
+                if earliest <= now:
+                    for request_id, (i, w) in list(waiting.items()):
+                        if w.expires <= now:
+                            del waiting[request_id]
+                            self._step(sock, coros, i, _TIMED_OUT, results)
+                    continue
+                sock.settimeout(earliest - now)
+                try:
+                    data = sock.recv(65535)
+                except TimeoutError:
+                    continue
+                except OSError as exc:  # ICMP port unreachable: that attempt is lost
+                    log.debug("SNMP receive failed", extra={"err": str(exc)})
+                    continue
+                try:
+                    version, community, request_id, status, index, bindings = ber.decode_response(
+                        data
+                    )
+                except ber.BerError as exc:
+                    log.debug("SNMP answer dropped", extra={"err": str(exc)})
+                    continue
+                entry = waiting.pop(request_id, None)
+                if entry is None:
+                    continue
+                if version != self._version or community != self._community:
+                    raise SnmpError("answer with another version or community")
+                self._step(sock, coros, entry[0], (status, index, bindings), results)
+            return results
+        finally:
+            self._driver = 0
+            self._waiting = {}
+            for coro in coros:
+                coro.close()  # a no-op for the finished ones
+            self._drive_lock.release()
+
+    def _step(
+        self,
+        sock: socket.socket,
+        coros: list[Coroutine[Any, Any, Any]],
+        i: int,
+        value: Any,
+        results: list[Any],
+    ) -> None:
+        """Resume coroutine `i` with `value`; send the request it then waits for."""
+        try:
+            wait = coros[i].send(value)
+        except StopIteration as stop:
+            results[i] = stop.value
+            return
+        if not isinstance(wait, _Wait):
+            raise TypeError(f"a request awaited {wait!r}, not an SNMP answer")
+        self._waiting[wait.request_id] = (i, wait)
+        try:
+            sock.send(wait.message)
+        except OSError as exc:  # e.g. ICMP error of an earlier packet: this one is lost
+            log.debug("SNMP send failed", extra={"err": str(exc)})
+        self._sent += 1
+
+    def _socket(self) -> socket.socket:
+        """The connected UDP socket of `drive` (the agent's name looked up once)."""
+        if self._sock is None:
+            address = self.host
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                try:
+                    infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_DGRAM)
+                except OSError as exc:
+                    raise SnmpError(f"cannot resolve {self.host}: {exc.strerror or exc}") from None
+                ipv4 = [info[4][0] for info in infos if info[0] == socket.AF_INET]
+                address = str(ipv4[0] if ipv4 else infos[0][4][0])
+            family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            sock = socket.socket(family, socket.SOCK_DGRAM)
+            try:
+                sock.connect((address, self.port))
+            except OSError as exc:
+                sock.close()
+                raise SnmpError(f"cannot reach {address}: {exc.strerror or exc}") from None
+            self._sock = sock
+        return self._sock
+
+    async def _send(self, oids: Sequence[str], kind: str, repetitions: int) -> Answer:
+        transport = await self._open()
+        request_id, message = self._message(oids, kind, repetitions, self._pending)
         waiting: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = waiting
         try:
@@ -279,6 +479,9 @@ class CommunitySession(SessionBase):
         if self._transport is not None:
             self._transport.close()
             self._transport = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
 
 
 def open_session(host: str, port: int, settings: SnmpSettings, max_wait: float) -> SessionBase:
