@@ -13,17 +13,15 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-import requests
-import urllib3
-from lxml import etree
-
 from exporters.core import Deadline, MetricSink
+from exporters.core.httpclient import HttpClient
 from exporters.core.logsetup import fields
 from exporters.core.tlsprobe import ProbeError
 from exporters.ti import directory, kim, readings, series, soap, transport
 from exporters.ti.certinfo import leaf_not_after
 from exporters.ti.config import ConnectorConfig, TiConfig, TiTarget
 from exporters.ti.directory import Directory, DirectoryError
+from exporters.ti.safexml import Element
 from exporters.ti.tistatus import StatusCache
 
 log = logging.getLogger("exporters.ti")
@@ -37,17 +35,15 @@ class TargetDown(Exception):
 class TiCollector:
     def __init__(self, config: TiConfig) -> None:
         self.config = config
-        self._sessions: dict[str, requests.Session] = {}
+        self._sessions: dict[str, HttpClient] = {}
         self._lock = threading.Lock()
         self._failures: dict[tuple[str, str], int] = {}
         self._status_cache = StatusCache()
         self._setup_errors: dict[str, str] = {}
         for name, target in config.targets.items():
             if target.connector is not None:
-                if target.connector.insecure_skip_verify:
-                    urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
                 try:
-                    self._sessions[name] = transport.build_session(target.connector)
+                    self._sessions[name] = transport.build_client(target.connector)
                 except ValueError as exc:
                     self._setup_errors[name] = str(exc)
                     log.error("connector TLS setup failed", extra=fields(target=name, err=str(exc)))
@@ -155,7 +151,7 @@ class _Caller:
         collector: TiCollector,
         name: str,
         cfg: ConnectorConfig,
-        session: requests.Session,
+        session: HttpClient,
         deadline: Deadline,
         success: dict[str, bool],
     ) -> None:
@@ -174,7 +170,7 @@ class _Caller:
         sds: Directory,
         service: str,
         operation: str,
-        reader: Callable[[etree._Element], T],
+        reader: Callable[[Element], T],
         card_handle: str | None = None,
         pin_type: str | None = None,
     ) -> T | None:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lxml import etree
-
-from exporters.ti.safexml import child, children, descendants, text
+from exporters.ti.safexml import Element, child, children, descendants, text
 
 OWN_CARD_TYPES = ("SMC-B", "HBA", "HBA-qSig", "HBAx", "SM-B", "HSM-B", "SMC-KT", "ZOD_2.0")
 """Cards of the practice and its staff; everything else counts as a patient card."""
@@ -77,7 +75,7 @@ class PinStatus:
     left_tries: int | None
 
 
-def _online(element: etree._Element | None) -> bool | None:
+def _online(element: Element | None) -> bool | None:
     value = text(element, "ConnectionStatus")
     if value is None:
         return None
@@ -112,7 +110,7 @@ def date_timestamp(value: str | None) -> float | None:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
 
 
-def resource_information(response: etree._Element) -> ConnectorStatus:
+def resource_information(response: Element) -> ConnectorStatus:
     """GetResourceInformationResponse (without card/terminal) -> VPN and error states."""
     connector = child(response, "Connector")
     if connector is None:
@@ -137,7 +135,7 @@ def resource_information(response: etree._Element) -> ConnectorStatus:
     )
 
 
-def card_terminals(response: etree._Element) -> list[Terminal]:
+def card_terminals(response: Element) -> list[Terminal]:
     out = []
     for term in descendants(response, "CardTerminal"):
         ct_id = text(term, "CtId")
@@ -153,7 +151,7 @@ def card_terminals(response: etree._Element) -> list[Terminal]:
     return out
 
 
-def cards(response: etree._Element) -> CardList:
+def cards(response: Element) -> CardList:
     """GetCardsResponse -> own cards with details, patient cards only counted."""
     own = []
     per_terminal: dict[str, int] = {}
@@ -181,7 +179,7 @@ def cards(response: etree._Element) -> CardList:
     return CardList(tuple(own), per_terminal, frozenset(patient_handles))
 
 
-def certificate_expiration(response: etree._Element) -> list[CertificateExpiry]:
+def certificate_expiration(response: Element) -> list[CertificateExpiry]:
     out = []
     for entry in children(response, "CertificateExpiration"):
         out.append(
@@ -197,7 +195,7 @@ def certificate_expiration(response: etree._Element) -> list[CertificateExpiry]:
     return out
 
 
-def pin_status(response: etree._Element) -> PinStatus:
+def pin_status(response: Element) -> PinStatus:
     status = text(response, "PinStatus")
     tries = text(response, "LeftTries")
     return PinStatus(

@@ -13,9 +13,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from exporters.core import Deadline
+from exporters.core.httpclient import (
+    HttpClient,
+    HttpError,
+    HttpTimeout,
+    ResponseTooLarge,
+    TLSOptions,
+)
 
 OUTAGES = ("none", "partial", "full")
 MAX_BYTES = 2 * 1024 * 1024
@@ -84,30 +89,24 @@ class StatusCache:
 def _fetch(
     url: str, deadline: Deadline, ca_file: str | None, previous: Snapshot | None
 ) -> Snapshot:
+    client = HttpClient(
+        TLSOptions(ca_file=ca_file),
+        headers={"Accept": "application/json", "User-Agent": "praxis-ti-exporter"},
+        max_idle=0,  # one fetch per interval (at least 5 minutes): nothing worth keeping
+    )
     try:
-        with requests.Session() as session:
-            session.trust_env = False
-            resp = session.get(
-                url,
-                timeout=(deadline.remaining(), deadline.remaining()),
-                verify=ca_file or True,
-                allow_redirects=False,
-                stream=True,
-                headers={"Accept": "application/json", "User-Agent": "praxis-ti-exporter"},
-            )
-            with resp:
-                if resp.status_code != 200:
-                    raise StatusFailed(f"TI-Lage answered HTTP {resp.status_code}")
-                body = bytearray()
-                for chunk in resp.iter_content(65536):
-                    body.extend(chunk)
-                    if len(body) > MAX_BYTES or deadline.expired:
-                        raise StatusFailed("TI-Lage answer too large or too slow")
-        apps = parse(bytes(body))
+        resp = client.get(url, deadline, max_bytes=MAX_BYTES)
+        if resp.status != 200:
+            raise StatusFailed(f"TI-Lage answered HTTP {resp.status}")
+        apps = parse(resp.body)
         return Snapshot(apps, time.time(), True)
-    except requests.exceptions.RequestException as exc:
-        error = f"TI-Lage request failed: {type(exc).__name__}"
+    except (ResponseTooLarge, HttpTimeout):
+        error = "TI-Lage answer too large or too slow"
+    except HttpError as exc:
+        error = f"TI-Lage request failed: {exc}"
     except StatusFailed as exc:
         error = str(exc)
+    finally:
+        client.close()
     fetched = previous.fetched_at if previous else 0.0
     return Snapshot((), fetched, False, error)  # stale outages are not shown as current
