@@ -16,9 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import requests
-
 from exporters.core import Deadline, MetricSink
+from exporters.core.httpclient import HttpClient
 from exporters.core.logsetup import fields
 from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError, open_session
 from exporters.core.snmp.settings import split_address
@@ -28,7 +27,7 @@ from exporters.firewall.config import FirewallConfig, FirewallTarget
 from exporters.firewall.detect import choose
 from exporters.firewall.mib import SYS_OBJECT_ID, MibSpec
 from exporters.firewall.reading import Expectations, Reading, render
-from exporters.firewall.rest import ApiError, get_json
+from exporters.firewall.rest import ApiError, api_client, get_json
 from exporters.firewall.versions import VersionTracker
 
 log = logging.getLogger("exporters.firewall")
@@ -44,7 +43,7 @@ class FirewallCollector:
         self._loop = EventLoopThread("firewall-snmp")
         self._lock = threading.Lock()
         self._sessions: dict[str, SessionBase] = {}
-        self._http: dict[str, requests.Session] = {}
+        self._http: dict[str, HttpClient] = {}
         self._chosen: dict[str, str] = {}
         self._reported: set[tuple[str, str]] = set()
         self.tracker = VersionTracker(Path(config.state_file) if config.state_file else None)
@@ -62,12 +61,12 @@ class FirewallCollector:
                 self._sessions[name] = session
             return session
 
-    def _http_session(self, name: str) -> requests.Session:
+    def _http_session(self, name: str, target: FirewallTarget) -> HttpClient:
         with self._lock:
             session = self._http.get(name)
             if session is None:
-                session = requests.Session()
-                session.trust_env = False  # no proxies or .netrc credentials from the host
+                assert target.api is not None
+                session = api_client(target.api.ca_file, target.api.insecure_skip_verify)
                 self._http[name] = session
             return session
 
@@ -168,14 +167,12 @@ class FirewallCollector:
             headers["Authorization"] = f"Bearer {api.token.get_secret_value()}"
         if api.key is not None and api.secret is not None:
             auth = (api.key.get_secret_value(), api.secret.get_secret_value())
-        verify: bool | str = False if api.insecure_skip_verify else (api.ca_file or True)
         try:
             doc = get_json(
-                self._http_session(name),
+                self._http_session(name, target),
                 api.url + path,
                 deadline,
                 api.max_response_bytes,
-                verify=verify,
                 headers=headers,
                 auth=auth,
                 params=params,
