@@ -20,10 +20,13 @@ from exporters.backup.config import VeeamTarget
 from exporters.backup.repo import ParseError, parse_time
 from exporters.backup.status import BackupStatus
 from exporters.core import Deadline
+from exporters.core.httpclient import HttpClient, TLSOptions
 
 RESULTS = ("None", "Success", "Warning", "Failed")
 STATUSES = ("running", "inactive", "disabled")
 PAGE = 200
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+"""Bound of one answer: a page of 200 job states is about 100 KB."""
 
 
 @dataclass(frozen=True)
@@ -78,38 +81,31 @@ def job_status(job: VeeamJob, remembered_success: float | None) -> BackupStatus:
 
 
 class VeeamClient:
-    """One HTTPS session per target; the bearer token is reused until shortly before expiry."""
+    """One HTTPS client per target; the bearer token is reused until shortly before expiry."""
 
     def __init__(self, target: VeeamTarget) -> None:
-        import requests  # about 4 MiB: loaded only when a config has a Veeam target
-
         self.target = target
-        self.session = requests.Session()
-        # given per request: a session-wide `verify` loses against REQUESTS_CA_BUNDLE
-        self.verify: bool | str = True
-        if target.insecure_skip_verify:
-            self.verify = False
-        elif target.ca_file:
-            self.verify = target.ca_file
-        self.session.headers["x-api-version"] = target.api_version
-        self.session.headers["Accept"] = "application/json"
+        self.http = HttpClient(
+            TLSOptions(ca_file=target.ca_file, insecure_skip_verify=target.insecure_skip_verify),
+            headers={"x-api-version": target.api_version, "Accept": "application/json"},
+        )
         self._token: str | None = None
         self._expires = 0.0
         self._lock = threading.Lock()
 
     def _login(self, deadline: Deadline) -> str:
-        resp = self.session.post(
+        resp = self.http.post(
             f"{self.target.url}/api/oauth2/token",
-            data={
+            deadline,
+            form={
                 "grant_type": "password",
                 "username": self.target.username,
                 "password": self.target.password.get_secret_value(),
             },
-            timeout=deadline.remaining(),
-            verify=self.verify,
+            max_bytes=MAX_RESPONSE_BYTES,
         )
-        if resp.status_code != 200:
-            raise PermissionError(f"Veeam login failed: HTTP {resp.status_code}")
+        if resp.status != 200:
+            raise PermissionError(f"Veeam login failed: HTTP {resp.status}")
         body = resp.json()
         token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
@@ -132,20 +128,20 @@ class VeeamClient:
             skip = 0
             retry = False
             while True:
-                resp = self.session.get(
+                resp = self.http.get(
                     f"{self.target.url}/api/v1/jobs/states",
+                    deadline,
                     params={"skip": skip, "limit": PAGE},
                     headers={"Authorization": f"Bearer {self.token(deadline)}"},
-                    timeout=deadline.remaining(),
-                    verify=self.verify,
+                    max_bytes=MAX_RESPONSE_BYTES,
                 )
-                if resp.status_code == 401 and attempt == 1:
+                if resp.status == 401 and attempt == 1:
                     with self._lock:
                         self._token = None  # revoked or expired early: log in once more
                     retry = True
                     break
-                if resp.status_code != 200:
-                    raise RuntimeError(f"Veeam jobs/states: HTTP {resp.status_code}")
+                if resp.status != 200:
+                    raise RuntimeError(f"Veeam jobs/states: HTTP {resp.status}")
                 page, total = parse_job_states(resp.json())
                 jobs.extend(page)
                 skip += len(page)
@@ -156,7 +152,7 @@ class VeeamClient:
         return jobs
 
     def close(self) -> None:
-        self.session.close()
+        self.http.close()
 
 
 def select(jobs: Sequence[VeeamJob], names: Sequence[str]) -> list[VeeamJob]:

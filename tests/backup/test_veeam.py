@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -15,6 +17,7 @@ import requests
 from devkit import pki
 from devkit.ports import free_port
 from exporters.backup.collector import BackupCollector
+from exporters.core.httpclient import TLSFailed
 from simulators.veeam.server import SimJob, SimState, VeeamServer, serve
 from tests.backup.helpers import collect, load
 
@@ -117,7 +120,7 @@ def test_job_filter_and_untrusted_certificate(
     untrusted = load(
         _config(server, base).replace(f"    ca_file: {base / 'ca.pem'}\n", ""), tmp_path
     )
-    with pytest.raises(requests.exceptions.SSLError):
+    with pytest.raises(TLSFailed, match="certificate verification failed"):
         collect(BackupCollector(untrusted), "v")
 
 
@@ -142,3 +145,38 @@ def test_stats_endpoint_is_json(veeam: tuple[VeeamServer, Path]) -> None:
     url = f"https://127.0.0.1:{server.server_address[1]}/_sim/stats"
     with urllib.request.urlopen(url, context=ctx, timeout=10) as resp:
         assert "issued" in json.loads(resp.read())
+
+
+IMPORTS_SCRIPT = """
+import json, sys
+from exporters.backup.__main__ import SPEC
+from exporters.core import Deadline, MetricSink
+from exporters.core.config import parse_config
+
+config = parse_config(sys.stdin.read(), SPEC.config_model)
+collector = SPEC.collector_factory(config)
+sink = MetricSink({"target": "v"}, SPEC.catalogue)
+collector.collect_target("v", config.targets["v"], Deadline.after(20), sink)
+collector.close()
+heavy = ("requests", "urllib3", "certifi", "idna", "charset_normalizer", "cryptography")
+loaded = sorted(m for m in heavy if m in sys.modules)
+print(json.dumps([loaded, len(sink.samples("backup_max_age_seconds"))]))
+"""
+
+
+def test_veeam_scrape_imports_no_requests(veeam: tuple[VeeamServer, Path]) -> None:
+    """Issue 16: the Veeam path runs on core.httpclient; requests & co. stay unloaded."""
+    server, base = veeam
+    out = subprocess.run(
+        [sys.executable, "-c", IMPORTS_SCRIPT],
+        input=_config(server, base),
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded, jobs = json.loads(out.stdout.strip().splitlines()[-1])
+    assert loaded == []
+    assert jobs == 253  # the scrape really read all pages
