@@ -14,13 +14,15 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exporters.backup.config import VeeamTarget
 from exporters.backup.repo import ParseError, parse_time
 from exporters.backup.status import BackupStatus
 from exporters.core import Deadline
-from exporters.core.httpclient import HttpClient, TLSOptions
+
+if TYPE_CHECKING:
+    from exporters.core.httpclient import HttpClient
 
 RESULTS = ("None", "Success", "Warning", "Failed")
 STATUSES = ("running", "inactive", "disabled")
@@ -84,8 +86,11 @@ class VeeamClient:
     """One HTTPS client per target; the bearer token is reused until shortly before expiry."""
 
     def __init__(self, target: VeeamTarget) -> None:
+        # ssl, http.client and email (~3 MiB): loaded only when a config has a Veeam target
+        from exporters.core.httpclient import HttpClient, TLSOptions
+
         self.target = target
-        self.http = HttpClient(
+        self.http: HttpClient = HttpClient(
             TLSOptions(ca_file=target.ca_file, insecure_skip_verify=target.insecure_skip_verify),
             headers={"x-api-version": target.api_version, "Accept": "application/json"},
         )

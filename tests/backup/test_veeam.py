@@ -180,3 +180,27 @@ def test_veeam_scrape_imports_no_requests(veeam: tuple[VeeamServer, Path]) -> No
     loaded, jobs = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded == []
     assert jobs == 253  # the scrape really read all pages
+
+
+def test_without_veeam_targets_no_http_client_is_loaded(tmp_path: Path) -> None:
+    """The HTTP client (ssl, http.client, email) is loaded only for a Veeam target."""
+    (tmp_path / "job.log").write_text("ok\n")
+    config = f"targets:\n  f:\n    type: files\n    path: {tmp_path / 'job.log'}\n"
+    script = (
+        "import sys\nfrom exporters.backup.__main__ import SPEC\n"
+        "from exporters.core.config import parse_config\n"
+        "SPEC.collector_factory(parse_config(sys.stdin.read(), SPEC.config_model))\n"
+        "print(sorted(m for m in ('exporters.core.httpclient', 'http.client', 'requests')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        input=config,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        timeout=120,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
