@@ -12,7 +12,9 @@ handshake with SNI and returns:
 - the plain-text greeting and capabilities read before the upgrade.
 
 The happy path costs one handshake: it verifies while connecting. Only a chain that fails
-verification is fetched again over a second, unverified connection.
+verification is fetched again over a second, unverified connection; that verdict is then
+remembered (same chain, same trust anchors, same dates, at most `REVERIFY_AFTER`), so
+later probes of such an endpoint need one unverified handshake.
 Everything fails as `ProbeError` with a message that names the phase (connect, protocol,
 handshake) and is safe to log.
 """
@@ -23,14 +25,17 @@ import functools
 import os
 import socket
 import ssl
+import threading
+import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from exporters.core.deadline import Deadline
 from exporters.core.files import check_regular
-from exporters.core.x509info import DERError, hostname_matches, summarize
+from exporters.core.x509info import DERError, hostname_matches, summarize, summarize_chain
 
 StartTLS = Literal["smtp", "pop3", "imap"]
 STARTTLS_PROTOCOLS: tuple[str, ...] = get_args(StartTLS)
@@ -56,7 +61,7 @@ class TLSProbeResult:
     greeting: str  # plain-text banner and capabilities before STARTTLS ("" for implicit)
     tls_version: str  # e.g. "TLSv1.3"
     cipher: str
-    handshakes: int  # 1, or 2 when the chain had to be fetched unverified
+    handshakes: int  # 1; 2 when the chain had to be fetched unverified (see REVERIFY_AFTER)
 
 
 def probe(
@@ -73,18 +78,30 @@ def probe(
         raise ValueError(f"starttls must be one of {', '.join(STARTTLS_PROTOCOLS)}")
     name = server_name or host
     where = f"{host}:{port}"
+    trust, context = _trust(ca_file)
+    key = (host, port, name, starttls, trust)
     verify_error = ""
-    try:
-        chain, greeting, version, cipher = _connect(
-            host, port, deadline, name, starttls, verifying_context(ca_file), client_name
-        )
-        handshakes = 1
-    except _VerifyFailed as failed:
-        verify_error = failed.reason
-        chain, greeting, version, cipher = _connect(
-            host, port, deadline, name, starttls, _unverified_context(), client_name
-        )
-        handshakes = 2
+    handshakes = 0
+    got: tuple[tuple[bytes, ...], str, str, str] | None = None
+    known = _recall(key)
+    if known is not None:  # failed before: read the chain unverified, reuse the verdict
+        handshakes += 1
+        got = _connect(host, port, deadline, name, starttls, _unverified_context(), client_name)
+        if got[0] == known.chain and _validity(got[0]) == known.valid_now:
+            verify_error = known.reason
+        else:
+            _forget(key)
+            got = None
+    if got is None:
+        try:
+            handshakes += 1
+            got = _connect(host, port, deadline, name, starttls, context, client_name)
+        except _VerifyFailed as failed:
+            verify_error = failed.reason
+            handshakes += 1
+            got = _connect(host, port, deadline, name, starttls, _unverified_context(), client_name)
+            _remember(key, got[0], verify_error)
+    chain, greeting, version, cipher = got
     if not chain:
         raise ProbeError(f"{where}: the server presented no certificate")
     try:
@@ -104,6 +121,69 @@ def probe(
     )
 
 
+REVERIFY_AFTER = 600.0
+"""Seconds a chain that failed verification is taken to fail again without a verifying
+handshake - only while the server presents the very same chain, against the same trust
+anchors (`ca_file` version), with every certificate as (in)valid by date as then."""
+MAX_REMEMBERED = 256
+
+
+@dataclass(frozen=True)
+class _Failure:
+    chain: tuple[bytes, ...]
+    reason: str
+    valid_now: tuple[bool, ...]
+    until: float  # time.monotonic() after which it is verified again
+
+
+_failures: OrderedDict[tuple[object, ...], _Failure] = OrderedDict()
+_failures_lock = threading.Lock()
+
+
+def _validity(chain: tuple[bytes, ...]) -> tuple[bool, ...] | None:
+    """For each certificate, whether today lies within its dates; None if one is bad."""
+    now = time.time()
+    try:
+        return tuple(s.not_before <= now <= s.not_after for s in summarize_chain(chain))
+    except DERError:
+        return None
+
+
+def _remember(key: tuple[object, ...], chain: tuple[bytes, ...], reason: str) -> None:
+    """An endpoint that does not verify costs a second handshake on every probe; with its
+    verdict remembered, the next probes need only the unverified one (blackbox_exporter,
+    which fails such a probe, needs one too)."""
+    valid_now = _validity(chain)
+    if not chain or valid_now is None:
+        return
+    failure = _Failure(chain, reason, valid_now, time.monotonic() + REVERIFY_AFTER)
+    with _failures_lock:
+        _failures[key] = failure
+        _failures.move_to_end(key)
+        while len(_failures) > MAX_REMEMBERED:
+            _failures.popitem(last=False)
+
+
+def _recall(key: tuple[object, ...]) -> _Failure | None:
+    with _failures_lock:
+        failure = _failures.get(key)
+        if failure is not None and time.monotonic() > failure.until:
+            del _failures[key]
+            return None
+        return failure
+
+
+def _forget(key: tuple[object, ...]) -> None:
+    with _failures_lock:
+        _failures.pop(key, None)
+
+
+def forget_verdicts() -> None:
+    """Verify every endpoint again on its next probe (tests; a changed system store)."""
+    with _failures_lock:
+        _failures.clear()
+
+
 class _VerifyFailed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -111,17 +191,23 @@ class _VerifyFailed(Exception):
 
 
 def verifying_context(ca_file: str | None = None) -> ssl.SSLContext:
-    """A client context that verifies the chain (not the name); cached per file version.
+    """A client context that verifies the chain (not the name); cached per file version."""
+    return _trust(ca_file)[1]
+
+
+def _trust(ca_file: str | None) -> tuple[tuple[str | None, tuple[int, int, int]], ssl.SSLContext]:
+    """(which trust anchors, in which version; the context verifying against them).
 
     A probe costs one `stat` of `ca_file`; only a new version (mtime, size, inode) is
     checked to be a regular file of sane size and loaded."""
-    if ca_file is None:
-        return _cached_verifying_context(None, (0, 0, 0))
-    try:
-        st = os.stat(ca_file)
-    except OSError as exc:
-        raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
-    return _cached_verifying_context(ca_file, (st.st_mtime_ns, st.st_size, st.st_ino))
+    version = (0, 0, 0)
+    if ca_file is not None:
+        try:
+            st = os.stat(ca_file)
+        except OSError as exc:
+            raise ProbeError(f"ca_file {ca_file}: {exc.strerror or exc}") from None
+        version = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return (ca_file, version), _cached_verifying_context(ca_file, version)
 
 
 @functools.lru_cache(maxsize=32)

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from devkit.pki import Issued, days_from_now, make_ca, make_cert, write_key, write_pem
+from exporters.core import tlsprobe
 from simulators.mail import MailResponder
+
+
+@pytest.fixture(autouse=True)
+def _fresh_verdicts() -> Iterator[None]:
+    """Each test starts without remembered verification failures (tlsprobe)."""
+    tlsprobe.forget_verdicts()
+    yield
+    tlsprobe.forget_verdicts()
 
 
 @dataclass

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from cryptography import x509
 
+from devkit.pki import make_ca, write_pem
+from exporters.core import tlsprobe
 from exporters.core.deadline import Deadline
 from exporters.core.tlsprobe import ProbeError, StartTLS, probe
 from simulators.mail import MailResponder
@@ -130,3 +134,35 @@ def test_bad_ca_file_is_a_clear_error(tmp_path, responders) -> None:  # type: ig
         probe(r.host, r.port, Deadline.after(2), ca_file=str(bad))
     with pytest.raises(ProbeError, match="ca_file"):
         probe(r.host, r.port, Deadline.after(2), ca_file=str(tmp_path / "missing.pem"))
+
+
+def test_a_failing_verdict_is_remembered_for_the_same_chain(
+    responders: dict[str, MailResponder], pki: Pki, tmp_path: Path
+) -> None:
+    r = responders["pop3-implicit"]
+    other_ca = write_pem(tmp_path / "other.pem", make_ca("Some Other CA"))
+    first = probe(r.host, r.port, Deadline.after(5), ca_file=str(other_ca))
+    again = probe(r.host, r.port, Deadline.after(5), ca_file=str(other_ca))
+    assert (first.verified, first.handshakes) == (False, 2)
+    assert (again.verified, again.handshakes) == (False, 1)  # one unverified handshake
+    assert again.verify_error == first.verify_error and again.chain == first.chain
+    # the trust anchors change (a new version of ca_file): verified again, and it passes
+    other_ca.write_bytes(pki.ca_file.read_bytes())
+    trusted = probe(r.host, r.port, Deadline.after(5), ca_file=str(other_ca))
+    assert (trusted.verified, trusted.handshakes) == (True, 1)
+
+
+def test_a_remembered_verdict_is_checked_again_when_dates_cross(
+    responders: dict[str, MailResponder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    r = responders["imap-implicit"]
+    assert probe(r.host, r.port, Deadline.after(5)).handshakes == 2  # unknown CA
+    assert probe(r.host, r.port, Deadline.after(5)).handshakes == 1
+    later = time.time() + 2 * 365 * 86400  # the leaf has expired by then
+    monkeypatch.setattr(tlsprobe.time, "time", lambda: later)
+    result = probe(r.host, r.port, Deadline.after(5))
+    assert result.handshakes == 3 and not result.verified  # unverified, verified, unverified
+    monkeypatch.setattr(tlsprobe, "REVERIFY_AFTER", -1.0)
+    tlsprobe.forget_verdicts()
+    probe(r.host, r.port, Deadline.after(5))
+    assert probe(r.host, r.port, Deadline.after(5)).handshakes == 2  # expired at once
