@@ -241,8 +241,12 @@ class _Response(http.client.HTTPResponse):
 class _Connection:
     """One keep-alive connection to an origin and what it learned at connect time."""
 
-    def __init__(self, conn: http.client.HTTPConnection) -> None:
+    def __init__(
+        self, conn: http.client.HTTPConnection, context: ssl.SSLContext | None = None
+    ) -> None:
+        assert (context is not None) == isinstance(conn, http.client.HTTPSConnection)
         self.http = conn
+        self.context = context  # set for HTTPS
         self.peer_chain: tuple[bytes, ...] = ()
 
     @property
@@ -410,7 +414,8 @@ class HttpClient:
     def _new(self, origin: tuple[str, str, int]) -> _Connection:
         scheme, host, port = origin
         if scheme == "https":
-            return _Connection(http.client.HTTPSConnection(host, port, context=self._ssl_context()))
+            context = self._ssl_context()
+            return _Connection(http.client.HTTPSConnection(host, port, context=context), context)
         return _Connection(http.client.HTTPConnection(host, port))
 
     def _ssl_context(self) -> ssl.SSLContext:
@@ -466,22 +471,33 @@ class HttpClient:
             raise ConnectFailed(f"connection lost: {os_reason(exc)}") from None
 
     def _connect(self, conn: _Connection, deadline: Deadline) -> None:
-        conn.http.timeout = deadline.remaining()
+        """TCP connect, then the TLS handshake, each waiting at most the time left then
+        (http.client's own connect would give the handshake the connect's full timeout)."""
+        http_conn = conn.http
+        context = conn.context
+        raw: socket.socket | None = None
         try:
-            conn.http.connect()
+            raw = socket.create_connection((http_conn.host, http_conn.port), deadline.remaining())
+            raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock: socket.socket = raw
+            if context is not None:
+                if deadline.expired:
+                    raise TimeoutError
+                raw.settimeout(deadline.remaining())
+                sock = context.wrap_socket(raw, server_hostname=http_conn.host)
         except ssl.SSLError as exc:
-            conn.close()
+            _close(raw)
             raise TLSFailed(f"TLS error: {tls_reason(exc)}") from None
         except TimeoutError:
-            conn.close()
+            _close(raw)
             raise HttpTimeout("timed out connecting") from None
         except socket.gaierror:
-            conn.close()
+            _close(raw)
             raise ConnectFailed("connection failed: host name not resolved") from None
         except OSError as exc:
-            conn.close()
+            _close(raw)
             raise ConnectFailed(f"connection failed: {os_reason(exc)}") from None
-        sock = conn.sock
+        http_conn.sock = sock
         if self._capture and isinstance(sock, ssl.SSLSocket):
             conn.peer_chain = presented_chain(sock)
 
@@ -509,6 +525,14 @@ def _split(url: str, params: Mapping[str, str | int] | None) -> tuple[str, str, 
     if query:
         target = f"{target}?{query}"
     return scheme, parts.hostname, port, target
+
+
+def _close(sock: socket.socket | None) -> None:
+    if sock is not None:
+        try:
+            sock.close()
+        except OSError:
+            pass
 
 
 def _mtime(path: str) -> float:
