@@ -112,8 +112,14 @@ def _decrypt_pkcs12(data: bytes, password: bytes | None) -> list[bytes]:
 
 def _with_cryptography(data: bytes, attempts: list[bytes | None]) -> list[bytes]:
     # imported here: ~11 MiB of RSS, for legacy PKCS#12 (3DES, RC2, BER) only
-    from cryptography.hazmat.primitives.serialization import Encoding
-    from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
+    try:
+        from cryptography.hazmat.primitives.serialization import Encoding
+        from cryptography.hazmat.primitives.serialization import pkcs12 as crypto_pkcs12
+    except ImportError:
+        raise CertFileError(
+            "legacy PKCS#12 file (3DES/RC2 or BER): reading it needs the `cryptography` "
+            "package (pip install 'praxis-exporters[certs]'), or export it again with AES"
+        ) from None
 
     for attempt in attempts:
         try:

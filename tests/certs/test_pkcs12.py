@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,24 @@ def test_aes_known_answers(key: str, cipher: str) -> None:
     data = encryptor.update(plain + bytes((16,)) * 16) + encryptor.finalize()
     assert data[:16].hex() == cipher
     assert aes.decrypt_cbc(bytes.fromhex(key), bytes(16), data) == plain
+
+
+def test_legacy_file_without_cryptography_installed_is_a_clear_error(
+    pki: Pki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    legacy = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .key_cert_algorithm(crypto_pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())  # noqa: S303 (the legacy format under test)
+        .build(b"123456")
+    )
+    blob = crypto_pkcs12.serialize_key_and_certificates(
+        b"k", pki.good.key, pki.good.cert, None, legacy
+    )
+    for name in [m for m in sys.modules if m.split(".")[0] == "cryptography"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "cryptography", None)  # as if not installed
+    with pytest.raises(CertFileError, match="needs the `cryptography` package"):
+        parse_certificates(blob, b"123456")
+    with pytest.raises(CertFileError, match="wrong password"):  # the MAC says so without it
+        parse_certificates(blob, b"falsch")
