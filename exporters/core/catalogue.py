@@ -24,8 +24,8 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["gauge", "counter", "info", "stateset"]
@@ -53,6 +53,13 @@ class MetricDesc:
     states: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # derived once: the sink reads them for every sample it writes
+        labels = (*self.labels, self.state_label) if self.state_label else self.labels
+        object.__setattr__(self, "all_labels", labels)
+        object.__setattr__(self, "label_set", frozenset(labels))
+        counter = self.kind == "counter"
+        object.__setattr__(self, "family", self.name[: -len("_total")] if counter else self.name)
+        object.__setattr__(self, "exposed_type", "counter" if counter else "gauge")
         if not _NAME.match(self.name):
             raise ValueError(f"invalid metric name {self.name!r}")
         for label in (*self.labels, *((self.state_label,) if self.state_label else ())):
@@ -77,20 +84,14 @@ class MetricDesc:
         if self.unit and not self.name.endswith(f"_{self.unit}") and self.unit not in self.name:
             raise ValueError(f"{self.name}: the unit {self.unit!r} must appear in the name")
 
-    @property
-    def all_labels(self) -> tuple[str, ...]:
-        """The label names of every sample (without `target`), state label last."""
-        return (*self.labels, self.state_label) if self.state_label else self.labels
-
-    @property
-    def family(self) -> str:
-        """The family name in the exposition (a counter's name without `_total`)."""
-        return self.name[: -len("_total")] if self.kind == "counter" else self.name
-
-    @property
-    def exposed_type(self) -> str:
-        """The `# TYPE` in the text format: info metrics and state sets are gauges."""
-        return "counter" if self.kind == "counter" else "gauge"
+    all_labels: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The label names of every sample (without `target`), state label last."""
+    label_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    """`all_labels` as a set."""
+    family: str = field(init=False, repr=False, compare=False)
+    """The family name in the exposition (a counter's name without `_total`)."""
+    exposed_type: str = field(init=False, repr=False, compare=False)
+    """The `# TYPE` in the text format: info metrics and state sets are gauges."""
 
 
 def gauge(name: str, help_text: str, *labels: str, unit: str = "") -> MetricDesc:
@@ -169,6 +170,8 @@ class Catalogue:
     def __init__(self, prefix: str, metrics: Iterable[MetricDesc]) -> None:
         self.prefix = prefix
         self._by_name: dict[str, MetricDesc] = {}
+        self.by_name: Mapping[str, MetricDesc] = self._by_name
+        """Read-only view for the sinks' check of every sample (`by_name[name] is desc`)."""
         self._core = {d.name for d in core_metrics(prefix)}
         for desc in (*core_metrics(prefix), *metrics):
             self._add(desc)
@@ -188,7 +191,10 @@ class Catalogue:
         return self._by_name.get(name)
 
     def __contains__(self, desc: object) -> bool:
-        return isinstance(desc, MetricDesc) and self._by_name.get(desc.name) == desc
+        if not isinstance(desc, MetricDesc):
+            return False
+        known = self._by_name.get(desc.name)
+        return known is desc or known == desc  # the declaration itself: no field compare
 
     def __iter__(self) -> Iterator[MetricDesc]:
         return iter(self._by_name.values())

@@ -55,24 +55,30 @@ class Metric:
         return f"Metric({self.name!r}, {self.type!r}, {len(self.samples)} samples)"
 
 
+_INF = float("inf")
+
+
 def format_value(value: float) -> str:
     """A sample value as Go's client writes it (`+Inf`, `-Inf`, `NaN`, exponent from 1e+07)."""
-    if value == float("inf"):
+    if -_INF < value < _INF:  # finite (NaN compares false)
+        text = repr(float(value))
+        if value > 0:
+            dot = text.find(".")
+            if dot > 6:
+                mantissa = f"{text[0]}.{text[1:dot]}{text[dot + 1 :]}".rstrip("0.")
+                return f"{mantissa}e+{dot - 1:02d}"
+        return text
+    if value == _INF:
         return "+Inf"
-    if value == float("-inf"):
+    if value == -_INF:
         return "-Inf"
-    if value != value:
-        return "NaN"
-    text = repr(float(value))
-    dot = text.find(".")
-    if value > 0 and dot > 6:
-        mantissa = f"{text[0]}.{text[1:dot]}{text[dot + 1 :]}".rstrip("0.")
-        return f"{mantissa}e+{dot - 1:02d}"
-    return text
+    return "NaN"
 
 
 def _label_value(value: str) -> str:
-    return value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
+    if "\\" in value or "\n" in value or '"' in value:
+        return value.replace("\\", r"\\").replace("\n", r"\n").replace('"', r"\"")
+    return value
 
 
 def _help(text: str) -> str:
@@ -96,24 +102,37 @@ def _exposed(family: Metric) -> tuple[str, str]:
     return name, kind
 
 
+_HEADERS_LIMIT = 4096
+_headers: dict[tuple[str, str, str], str] = {}
+"""`# HELP`/`# TYPE` of each family seen: the same few hundred every scrape."""
+
+
 def render(families: Iterable[Metric]) -> bytes:
     """The text format 0.0.4 of `families` (names and label names are valid by catalogue)."""
     out: list[str] = []
     append = out.append
+    headers = _headers
     for family in families:
-        name, kind = _exposed(family)
-        append(f"# HELP {name} {_help(family.documentation)}\n# TYPE {name} {kind}\n")
+        key = (family.name, family.documentation, family.type)
+        header = headers.get(key)
+        if header is None:
+            name, kind = _exposed(family)
+            header = f"# HELP {name} {_help(family.documentation)}\n# TYPE {name} {kind}"
+            if len(headers) < _HEADERS_LIMIT:
+                headers[key] = header
+        append(header)
         for sample in family.samples:
             labels = sample.labels
             if labels:
-                inner = ",".join(f'{key}="{_label_value(labels[key])}"' for key in sorted(labels))
-                append(f"{sample.name}{{{inner}}} {format_value(sample.value)}")
+                inner = ",".join([f'{key}="{_label_value(labels[key])}"' for key in sorted(labels)])
+                line = f"{sample.name}{{{inner}}} {format_value(sample.value)}"
             else:
-                append(f"{sample.name} {format_value(sample.value)}")
+                line = f"{sample.name} {format_value(sample.value)}"
             if sample.timestamp is not None:
-                append(f" {int(float(sample.timestamp) * 1000):d}")
-            append("\n")
-    return "".join(out).encode("utf-8")
+                line += f" {int(float(sample.timestamp) * 1000):d}"
+            append(line)
+    out.append("")  # the last line ends with a newline too
+    return "\n".join(out).encode("utf-8")
 
 
 def _ticks() -> float:
@@ -139,6 +158,22 @@ def _boot_time() -> float:
 
 
 _BTIME = _boot_time()
+_CPYTHON = platform.python_implementation() == "CPython"
+
+
+def _python_info() -> Sample:
+    major, minor, patch = platform.python_version_tuple()
+    labels = {
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "major": major,
+        "minor": minor,
+        "patchlevel": patch,
+    }
+    return Sample("python_info", labels, 1.0)
+
+
+_PYTHON_INFO = _python_info()
 
 
 def _gauge(name: str, help_text: str, value: float) -> Metric:
@@ -151,7 +186,7 @@ def process_families() -> list[Metric]:
     """`python_gc_*`, `python_info` and `process_*` of this process, as the Python client's
     default registry exported them (Linux `/proc`; elsewhere only the `python_*` ones)."""
     result: list[Metric] = []
-    if platform.python_implementation() == "CPython":
+    if _CPYTHON:
         names = (
             ("python_gc_objects_collected", "Objects collected during gc", "collected"),
             (
@@ -171,19 +206,8 @@ def process_families() -> list[Metric]:
             for generation, numbers in enumerate(stats):
                 family.add_sample(name + "_total", {"generation": str(generation)}, numbers[key])
             result.append(family)
-    major, minor, patch = platform.python_version_tuple()
     info = Metric("python_info", "Python platform information", "gauge")
-    info.add_sample(
-        "python_info",
-        {
-            "version": platform.python_version(),
-            "implementation": platform.python_implementation(),
-            "major": major,
-            "minor": minor,
-            "patchlevel": patch,
-        },
-        1.0,
-    )
+    info.samples.append(_PYTHON_INFO)
     result.append(info)
     if not _BTIME:
         return result

@@ -15,7 +15,6 @@ counted (`<prefix>_exporter_metric_errors_total`), and the exposition stays vali
 from __future__ import annotations
 
 import logging
-import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -31,6 +30,8 @@ Labels = Mapping[str, str]
 log = logging.getLogger("exporters.core.metrics")
 
 STRICT_ENV = "PRAXIS_METRICS_STRICT"
+_NO_LABELS: frozenset[str] = frozenset()
+_VALUE_KINDS = frozenset(("gauge", "counter"))
 _LOGGED_LIMIT = 256
 _logged: set[str] = set()
 _dropped: dict[str, int] = {}
@@ -52,10 +53,14 @@ class MetricSink:
         self, const_labels: Labels | None = None, catalogue: Catalogue | None = None
     ) -> None:
         self._const = dict(const_labels or {})
+        self._const_items = tuple(sorted(self._const.items()))
         self.catalogue = catalogue
+        self._declared_by_name = catalogue.by_name if catalogue is not None else None
         self._families: dict[str, Metric] = {}
         self._label_sets: dict[str, frozenset[str]] = {}
+        """Per family the label names (besides the sink's own) its first sample had."""
         self._seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        """(sample name, sorted labels) of every series: no series twice."""
         self.errors = 0
         """Samples dropped because they broke the catalogue (see the module docstring)."""
 
@@ -65,7 +70,15 @@ class MetricSink:
         self, desc: MetricDesc, value: float | int | bool | None, labels: Labels | None = None
     ) -> None:
         """A gauge or counter sample; `None` (or NaN) means "the source does not know"."""
-        if desc.kind not in ("gauge", "counter"):
+        declared = self._declared_by_name
+        if (
+            desc.kind in _VALUE_KINDS
+            and (declared is None or declared.get(desc.name) is desc)
+            and (labels.keys() if labels else _NO_LABELS) == desc.label_set
+        ):  # the usual case, checked at once; the rest goes through `_checked`
+            self._add(desc, desc.name, value, labels)
+            return
+        if desc.kind not in _VALUE_KINDS:
             self._violation(desc.name, f"put() on a {desc.kind}; use put_info/put_state")
             return
         if self._checked(desc, labels):
@@ -154,6 +167,22 @@ class MetricSink:
     def merge(self, other: MetricSink) -> None:
         """Add all samples of `other` (e.g. one target's sink) into this sink."""
         self.errors += other.errors
+        if self._seen.isdisjoint(other._seen):
+            # the usual case (another target's series): no sample needs a look of its own
+            self._seen |= other._seen
+            families = self._families
+            for family in other._families.values():
+                mine = families.get(family.name)
+                if mine is None:
+                    mine = Metric(family.name, family.documentation, family.type)
+                    mine.samples = list(family.samples)
+                    families[family.name] = mine
+                elif mine.type != family.type:
+                    self._violation(family.name, f"merged as {family.type} into a {mine.type}")
+                    self._seen -= {_key(sample) for sample in family.samples}
+                else:
+                    mine.samples += family.samples
+            return
         for family in other._families.values():
             mine = self._families.get(family.name)
             if mine is None:
@@ -163,7 +192,7 @@ class MetricSink:
                 self._violation(family.name, f"merged as {family.type} into a {mine.type}")
                 continue
             for sample in family.samples:
-                key = (sample.name, tuple(sorted(sample.labels.items())))
+                key = _key(sample)
                 if key in self._seen:
                     self._violation(sample.name, "the same series twice")
                     continue
@@ -202,8 +231,9 @@ class MetricSink:
         return ad_hoc
 
     def _declared(self, desc: MetricDesc) -> bool:
-        if self.catalogue is not None and desc not in self.catalogue:
-            known = self.catalogue.get(desc.name)
+        catalogue = self.catalogue
+        if catalogue is not None and desc not in catalogue:
+            known = catalogue.get(desc.name)
             reason = "not in the catalogue" if known is None else "differs from the catalogue"
             self._violation(desc.name, reason)
             return False
@@ -213,8 +243,8 @@ class MetricSink:
         """True if a sample with these labels may be written for `desc`."""
         if not self._declared(desc):
             return False
-        given = set(labels or {})
-        if given != set(desc.all_labels):
+        if (labels.keys() if labels else _NO_LABELS) != desc.label_set:
+            given = set(labels or {})
             self._violation(
                 desc.name,
                 f"labels {sorted(given)} differ from the declared {sorted(desc.all_labels)}",
@@ -223,6 +253,12 @@ class MetricSink:
         return True
 
     def _family(self, desc: MetricDesc) -> Metric:
+        family = self._families.get(desc.family)
+        if family is not None and family.type == desc.exposed_type:
+            return family
+        return self._new_family(desc)
+
+    def _new_family(self, desc: MetricDesc) -> Metric:
         family = self._families.get(desc.family)
         if family is None:
             family = Metric(desc.family, desc.help, desc.exposed_type)
@@ -240,26 +276,36 @@ class MetricSink:
         value: float | int | bool | None,
         labels: Labels | None,
     ) -> None:
-        family = self._family(desc)
+        family = self._families.get(desc.family)
+        if family is None or family.type != desc.exposed_type:
+            family = self._new_family(desc)
         if value is None:
             return
         number = float(value)
-        if math.isnan(number):
+        if number != number:  # NaN
             return
-        merged = {**self._const, **{k: str(v) for k, v in (labels or {}).items()}}
-        label_set = frozenset(merged)
+        label_set = desc.label_set  # the given names, as `_checked` made sure
         first = self._label_sets.setdefault(desc.family, label_set)
-        if first != label_set:
+        if first is not label_set and first != label_set:
+            const = set(self._const)
             self._violation(
-                desc.name, f"two label sets under one name: {sorted(first)} and {sorted(label_set)}"
+                desc.name,
+                f"two label sets under one name: {sorted(const | first)} and "
+                f"{sorted(const | label_set)}",
             )
             return
-        key = (sample_name, tuple(sorted(merged.items())))
-        if key in self._seen:
+        if labels:
+            merged = {**self._const, **{k: str(v) for k, v in labels.items()}}
+            key = (sample_name, tuple(sorted(merged.items())))
+        else:
+            merged = dict(self._const)
+            key = (sample_name, self._const_items)
+        seen = self._seen
+        if key in seen:
             self._violation(desc.name, "the same series twice")
             return
-        self._seen.add(key)
-        family.samples.append(Sample(sample_name, merged, number, None, None))
+        seen.add(key)
+        family.samples.append(Sample(sample_name, merged, number))
 
     def _violation(self, name: str, reason: str) -> None:
         message = f"metric {name}: {reason}"
@@ -271,3 +317,8 @@ class MetricSink:
         if message not in _logged and len(_logged) < _LOGGED_LIMIT:
             _logged.add(message)
             log.error("metric dropped: it breaks the catalogue", extra=fields(err=message))
+
+
+def _key(sample: Sample) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """What makes a series unique: its name and label pairs."""
+    return sample.name, tuple(sorted(sample.labels.items()))
