@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import socket
+import ssl
 import statistics
 import sys
 import tempfile
@@ -61,6 +63,16 @@ class KeepAlive:
         self.conn.request("GET", path)
         body = self.conn.getresponse().read().decode()
         return time.perf_counter() - start, body
+
+
+def bare_handshake(context: ssl.SSLContext, port: int) -> float:
+    """One connect + verifying TLS handshake from this process: what OpenSSL alone costs
+    (the floor under any Python exporter's probe, as measured in the same conditions)."""
+    start = time.perf_counter()
+    raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+    with raw, context.wrap_socket(raw) as tls:
+        tls.getpeercert(binary_form=True)
+    return time.perf_counter() - start
 
 
 def cpu_seconds(pid: int) -> float:
@@ -150,6 +162,10 @@ def main() -> None:
         inside: list[float] = []  # cert_scrape_duration_seconds: the probe itself
         theirs: list[float] = []
         theirs_inside: list[float] = []  # probe_duration_seconds
+        floor: list[float] = []  # a bare handshake from this process
+        bare = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        bare.check_hostname = False
+        bare.load_verify_locations(cafile=str(ca_file))
         for _ in range(args.rounds):
             for i, port in enumerate(ports):
                 t, text = timed_get(f"{exporter.url}/probe?target=ep{i:02d}")
@@ -162,6 +178,7 @@ def main() -> None:
                 assert value(got, "probe_success") == 1
                 theirs.append(t)
                 theirs_inside.append(value(got, "probe_duration_seconds") or 0.0)
+                floor.append(bare_handshake(bare, port))
         # the same probes over one kept-alive connection per exporter (as Prometheus does)
         ka_ours: list[float] = []
         ka_theirs: list[float] = []
@@ -207,6 +224,10 @@ def main() -> None:
             f"{statistics.median(inside) * 1000:.2f} ms, blackbox median "
             f"{statistics.median(theirs_inside) * 1000:.2f} ms, ratio "
             f"{statistics.median(inside) / statistics.median(theirs_inside):.2f}"
+        )
+        print(
+            f"  bare verifying handshake from the bench process (Python ssl, OpenSSL "
+            f"{ssl.OPENSSL_VERSION.split()[1]}): median {statistics.median(floor) * 1000:.2f} ms"
         )
         print(
             f"  latency ratio certs/blackbox (median): {med_ours / med_theirs:.2f}  (goal <= 1.00)"
