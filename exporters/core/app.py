@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import os
 import signal
@@ -78,6 +79,7 @@ def run_exporter(spec: ExporterSpec, argv: Sequence[str] | None = None) -> int:
         runtime.close()
         return 1
     _install_signals(runtime, server.shutdown)
+    settle_heap()
     log.info(
         "listening",
         extra=fields(
@@ -95,6 +97,14 @@ def run_exporter(spec: ExporterSpec, argv: Sequence[str] | None = None) -> int:
         _bounded(runtime.close, CLOSE_TIMEOUT, "closing collectors")
         log.info("stopped")
     return 0
+
+
+def settle_heap() -> None:
+    """Move what start-up built (modules, config, MIB tables) out of the garbage
+    collector's way: its full collections otherwise walk every one of those objects again,
+    a few times a minute under regular scrapes, for nothing."""
+    gc.collect()
+    gc.freeze()
 
 
 CLOSE_TIMEOUT = 5.0

@@ -15,8 +15,10 @@ from __future__ import annotations
 import gzip
 import html
 import logging
+import queue
 import socket
 import socketserver
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -43,6 +45,7 @@ from exporters.core.websecurity import WebSecurity
 log = logging.getLogger("exporters.core.server")
 
 HANDSHAKE_TIMEOUT = 10.0
+THREAD_IDLE = 30.0
 IDLE_TIMEOUT = 60.0
 DRAIN_LIMIT = 64 * 1024
 """Bodies of built-in endpoints (which use none) up to this size are read and dropped."""
@@ -63,7 +66,12 @@ def listen_backlog() -> int:
 
 class ExporterHTTPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     """A thread per connection; the HTTP itself is `_Handler` with `exporters.core.httpio`
-    (http.server's parsing went through the email package: memory and CPU per request)."""
+    (http.server's parsing went through the email package: memory and CPU per request).
+
+    A connection thread that is done waits `THREAD_IDLE` seconds for the next connection
+    before it ends: a client that connects anew for every scrape (snmp_exporter-style
+    probes, curl, urllib) does not cost a thread start and end each time.
+    """
 
     daemon_threads = True
     block_on_close = False  # exit must not wait for idle keep-alive connections
@@ -84,7 +92,43 @@ class ExporterHTTPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.security = security
         self.routes = list(routes)
         self.title = title
+        self._idle: list[queue.SimpleQueue[tuple[Any, Any] | None]] = []
+        self._idle_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Hand the connection to an idle connection thread, or start one."""
+        with self._idle_lock:
+            waiting = self._idle.pop() if self._idle else None
+        if waiting is not None:
+            waiting.put((request, client_address))
+            return
+        threading.Thread(
+            target=self._connection_thread, args=(request, client_address), daemon=True
+        ).start()
+
+    def _connection_thread(self, request: Any, client_address: Any) -> None:
+        jobs: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        job: tuple[Any, Any] | None = (request, client_address)
+        while job is not None:
+            self.process_request_thread(*job)  # handles, closes; errors to handle_error
+            with self._idle_lock:
+                self._idle.append(jobs)
+            try:
+                job = jobs.get(timeout=THREAD_IDLE)
+            except queue.Empty:
+                with self._idle_lock:
+                    if jobs in self._idle:
+                        self._idle.remove(jobs)
+                        return
+                job = jobs.get()  # handed a connection just as the wait ended
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for jobs in idle:
+            jobs.put(None)
 
     def server_bind(self) -> None:
         if self.address_family == socket.AF_INET6:
