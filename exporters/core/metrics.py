@@ -106,10 +106,16 @@ class MetricSink:
         states = list(desc.states)
         if current is not None and current not in states:
             states.append(current)
+        base = dict(labels or {})
+        label = desc.state_label
+        # every state has the same label names: one check stands for all (a failing one
+        # is repeated per state, so each dropped sample is counted as before)
+        if not self._checked(desc, {**base, label: states[0]}):
+            for state in states[1:]:
+                self._checked(desc, {**base, label: state})
+            return
         for state in states:
-            full = {**(labels or {}), desc.state_label: state}
-            if self._checked(desc, full):
-                self._add(desc, desc.name, 1 if state == current else 0, full)
+            self._add(desc, desc.name, 1 if state == current else 0, {**base, label: state})
 
     def touch(self, desc: MetricDesc) -> None:
         """Make a family exist with no samples (e.g. a counter that has not yet counted)."""

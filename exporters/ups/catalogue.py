@@ -1,4 +1,4 @@
-"""Every `ups_*` metric, declared once; `reading.render` and the collectors write only these."""
+"""Every `ups_*` metric, declared once; `series` writes only these."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Scrapes one UPS per target, whichever way it is read: SNMP card, NUT upsd or apcupsd.
 
 Each source turns what the device or daemon said into one vendor-neutral `Reading`
-(mib.py/nutvars.py/apcstatus.py -> reading.py); `render` writes the same `ups_*` series for
-all of them, and the shutdown-chain settings of the target are written here.
+(mib.py/nutvars.py/apcstatus.py -> reading.py); `series.ups` writes the same `ups_*` series
+for all of them; the shutdown chain (settings, upsd's clients) goes through `series` too.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
-from exporters.ups import catalogue as m
+from exporters.ups import series
 from exporters.ups.config import UpsConfig, UpsTarget
 from exporters.ups.daemonsource import DaemonSource
-from exporters.ups.reading import render
 
 if TYPE_CHECKING:
     from exporters.ups.snmpsource import SnmpSource
@@ -45,7 +44,10 @@ class UpsCollector:
     ) -> None:
         problems: list[str] = []
         if target.nut is not None:
-            reading, problems = self._daemons.read_nut(target, deadline, sink)
+            reading, clients = self._daemons.read_nut(target, deadline)
+            if clients.attached is not None:
+                series.shutdown_clients(sink, clients.attached, clients.expected)
+            problems = clients.problems
         elif target.apcupsd is not None:
             reading = self._daemons.read_apcupsd(target.apcupsd, deadline)
         else:
@@ -54,9 +56,8 @@ class UpsCollector:
             reading = self._snmp.read(name, target, timeout, deadline, sink)
         for problem in [*reading.problems, *problems]:
             self._report(name, problem)
-        render(reading, sink)
-        sink.put(m.SHUTDOWN_MARGIN, target.shutdown_margin)
-        sink.put(m.SHUTDOWN_NEEDED, target.shutdown_seconds_needed)
+        series.ups(sink, reading)
+        series.shutdown_settings(sink, target.shutdown_margin, target.shutdown_seconds_needed)
 
     def _report(self, name: str, problem: str) -> None:
         """Log a skipped value once per target, not every scrape."""

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import functools
 import os
-import ssl
+from typing import TYPE_CHECKING
 
-from exporters.core import Deadline, MetricSink
+from exporters.core import Deadline
 from exporters.ups import apcstatus, nutvars
 from exporters.ups.config import ApcupsdSettings, UpsTarget
 from exporters.ups.nisclient import NisError, parse_status, status_lines
 from exporters.ups.nutclient import NutError, query
 from exporters.ups.reading import Reading
 from exporters.ups.resolve import ResolveError, Resolver
-from exporters.ups.shutdown import write_clients
+from exporters.ups.shutdown import ClientCheck, check_clients
+
+if TYPE_CHECKING:
+    import ssl
 
 
 class DaemonSource:
@@ -35,9 +38,7 @@ class DaemonSource:
             raise NutError(f"cannot resolve {host}")
         return sorted(addresses)[0]
 
-    def read_nut(
-        self, target: UpsTarget, deadline: Deadline, sink: MetricSink
-    ) -> tuple[Reading, list[str]]:
+    def read_nut(self, target: UpsTarget, deadline: Deadline) -> tuple[Reading, ClientCheck]:
         nut = target.nut
         assert nut is not None
         host, port = nut.host_port()
@@ -53,10 +54,10 @@ class DaemonSource:
             server_name=host,
         )
         reading = nutvars.parse(answer.variables, answer.version)
-        problems = write_clients(
-            answer.clients, target.expected_shutdown_clients, self.resolver, deadline, sink
+        clients = check_clients(
+            answer.clients, target.expected_shutdown_clients, self.resolver, deadline
         )
-        return reading, problems
+        return reading, clients
 
     def read_apcupsd(self, settings: ApcupsdSettings, deadline: Deadline) -> Reading:
         host, port = settings.host_port()
@@ -75,7 +76,10 @@ class DaemonSource:
 
 def tls_context(ca_file: str | None) -> ssl.SSLContext:
     """Verifies upsd's certificate against `ca_file` (else the system store) and its name;
-    cached per file version (a renewed CA file is picked up)."""
+    cached per file version (a renewed CA file is picked up). `ssl` is imported here,
+    for STARTTLS targets only."""
+    import ssl
+
     try:
         mtime = os.stat(ca_file).st_mtime if ca_file else 0.0
     except OSError as exc:
@@ -88,6 +92,8 @@ def tls_context(ca_file: str | None) -> ssl.SSLContext:
 
 @functools.lru_cache(maxsize=16)
 def _context(ca_file: str | None, mtime: float) -> ssl.SSLContext:
+    import ssl
+
     context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca_file)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context

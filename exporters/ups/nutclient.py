@@ -14,10 +14,13 @@ by `MAX_ANSWER` bytes and `MAX_VARS` variables: a daemon that closes mid-answer,
 from __future__ import annotations
 
 import socket
-import ssl
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from exporters.core.deadline import Deadline
+
+if TYPE_CHECKING:
+    import ssl
 
 MAX_LINE = 4096
 MAX_ANSWER = 512 * 1024
@@ -202,6 +205,8 @@ def query(
 def _handshake(
     sock: socket.socket, context: ssl.SSLContext, name: str, deadline: Deadline, where: str
 ) -> ssl.SSLSocket:
+    import ssl  # loaded already: `context` exists only for STARTTLS targets
+
     sock.settimeout(deadline.remaining())
     try:
         tls = context.wrap_socket(sock, server_hostname=name, do_handshake_on_connect=False)

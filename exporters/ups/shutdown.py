@@ -7,8 +7,9 @@ its host name resolves to, see resolve.py) is in that list.
 
 from __future__ import annotations
 
-from exporters.core import Deadline, MetricSink
-from exporters.ups import catalogue as m
+from dataclasses import dataclass, field
+
+from exporters.core import Deadline
 from exporters.ups.resolve import ResolveError, Resolver, normalize
 
 
@@ -16,29 +17,41 @@ def attached_clients(clients: list[str]) -> frozenset[str]:
     return frozenset(a for c in clients if (a := normalize(c)) is not None)
 
 
-def write_clients(
-    clients: list[str] | None,
-    expected: list[str],
-    resolver: Resolver,
-    deadline: Deadline,
-    sink: MetricSink,
-) -> list[str]:
-    """`ups_shutdown_clients` and one `ups_shutdown_client_attached` per expected entry;
-    returns problems for the log (the caller logs each once)."""
+@dataclass
+class ClientCheck:
+    """What upsd's client list says about the expected shutdown clients."""
+
+    attached: int | None = None
+    """Clients upsd lists; None if it cannot list them (then nothing is written)."""
+    expected: list[tuple[str, bool]] = field(default_factory=list)
+    """(entry, attached) per expected entry that could be checked this scrape."""
+    problems: list[str] = field(default_factory=list)
+    """For the log (the caller logs each once)."""
+
+
+def check_clients(
+    clients: list[str] | None, expected: list[str], resolver: Resolver, deadline: Deadline
+) -> ClientCheck:
+    """Which `expected` shutdown clients are among the attached `clients`."""
     if clients is None:
         if expected:
-            return ["upsd does not know LIST CLIENT (NUT before 2.8): shutdown clients unknown"]
-        return []
-    problems = []
-    sink.put(m.SHUTDOWN_CLIENTS, len(clients))
+            return ClientCheck(
+                problems=[
+                    "upsd does not know LIST CLIENT (NUT before 2.8): shutdown clients unknown"
+                ]
+            )
+        return ClientCheck()
+    check = ClientCheck(attached=len(clients))
     present = attached_clients(clients)
     for entry in expected:
         try:
             addresses = resolver.addresses(entry, deadline)
         except ResolveError as exc:
-            problems.append(f"shutdown client {entry} left out this scrape: {exc}")
+            check.problems.append(f"shutdown client {entry} left out this scrape: {exc}")
             continue
         if not addresses:
-            problems.append(f"shutdown client {entry} does not resolve: reported as not attached")
-        sink.put(m.SHUTDOWN_CLIENT_ATTACHED, bool(addresses & present), {"client": entry})
-    return problems
+            check.problems.append(
+                f"shutdown client {entry} does not resolve: reported as not attached"
+            )
+        check.expected.append((entry, bool(addresses & present)))
+    return check

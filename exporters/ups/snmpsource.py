@@ -17,8 +17,7 @@ import time
 from exporters.core import Deadline, MetricSink
 from exporters.core.logsetup import fields
 from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError, open_session
-from exporters.ups import apc, placeholders, rfc1628, xups
-from exporters.ups import catalogue as m
+from exporters.ups import apc, placeholders, rfc1628, series, xups
 from exporters.ups.config import UpsTarget
 from exporters.ups.detect import choose
 from exporters.ups.mib import SYS_OBJECT_ID, MibSpec
@@ -65,7 +64,7 @@ class SnmpSource:
             raise
         finally:
             # Written also on failure; the core drops a failed target's series anyway.
-            sink.put(m.SNMP_PACKETS, session.packets_sent - before)
+            series.snmp_packets(sink, session.packets_sent - before)
 
     def _read(
         self, name: str, target: UpsTarget, session: SessionBase, deadline: Deadline

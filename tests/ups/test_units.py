@@ -8,11 +8,11 @@ import pytest
 
 from exporters.core.config import ConfigError, parse_config
 from exporters.core.metrics import MetricSink
-from exporters.ups import apc, rfc1628, xups
+from exporters.ups import apc, rfc1628, series, xups
 from exporters.ups.catalogue import CATALOGUE
 from exporters.ups.config import UpsConfig
 from exporters.ups.detect import choose
-from exporters.ups.reading import Reading, render
+from exporters.ups.reading import Reading
 from exporters.ups.values import Decoder, Oid, SnmpValue
 
 NOW = 1_800_000_000.0
@@ -172,7 +172,7 @@ def test_choose(sys_object_id: str | None, answered: set[str], expected: str | N
 
 def test_render_state_sets_and_missing_values() -> None:
     sink = MetricSink({"target": "u"}, CATALOGUE)
-    render(Reading(mib="apc", output_source="battery", battery_status=None), sink)
+    series.ups(sink, Reading(mib="apc", output_source="battery", battery_status=None))
     assert sink.sample_value("ups_on_battery") == 1
     assert sink.sample_value("ups_output_source", {"source": "normal"}) == 0
     assert sink.samples("ups_battery_status") == []
