@@ -21,13 +21,13 @@ from exporters.core.httpclient import HttpClient
 from exporters.core.logsetup import fields
 from exporters.core.snmp.session import EventLoopThread, SessionBase, SnmpError, open_session
 from exporters.core.snmp.settings import split_address
-from exporters.firewall import catalogue as c
-from exporters.firewall import fortigate, fortigate_api, opnsense, sophos, watchguard
+from exporters.firewall import fortigate, fortigate_api, opnsense, series, sophos, watchguard
 from exporters.firewall.config import FirewallConfig, FirewallTarget
 from exporters.firewall.detect import choose
 from exporters.firewall.mib import SYS_OBJECT_ID, MibSpec
-from exporters.firewall.reading import Expectations, Reading, render
+from exporters.firewall.reading import Reading
 from exporters.firewall.rest import ApiError, api_client, get_json
+from exporters.firewall.series import Expectations
 from exporters.firewall.versions import VersionTracker
 
 log = logging.getLogger("exporters.firewall")
@@ -94,7 +94,7 @@ class FirewallCollector:
             tuple(target.vpn_tunnels),
             tuple(target.wan_links),
         )
-        render(reading, sink, name, self.tracker, expect, time.time())
+        series.firewall(sink, reading, name, self.tracker, expect, time.time())
 
     # -- SNMP ------------------------------------------------------------------------------
 
@@ -109,7 +109,7 @@ class FirewallCollector:
             self._chosen.pop(name, None)
             raise
         finally:
-            sink.put(c.SNMP_PACKETS, session.packets_sent - before)
+            series.snmp_packets(sink, session.packets_sent - before)
 
     def _snmp_read(
         self, name: str, target: FirewallTarget, session: SessionBase, deadline: Deadline
@@ -182,12 +182,12 @@ class FirewallCollector:
             except (fortigate_api.ApiAnswerError, opnsense.ApiAnswerError) as exc:
                 raise ApiError(f"answer not as documented: {exc}") from None
         except ApiError as exc:
-            sink.put(c.API_UP, 0, {"endpoint": path})
+            series.api_up(sink, path, False)
             log.warning(
                 "firewall API call failed", extra=fields(target=name, endpoint=path, err=str(exc))
             )
             raise
-        sink.put(c.API_UP, 1, {"endpoint": path})
+        series.api_up(sink, path, True)
 
     def _fortigate_api(
         self, name: str, target: FirewallTarget, deadline: Deadline, sink: MetricSink

@@ -15,7 +15,7 @@ from exporters.core.snmp.values import Oid, SnmpValue
 from exporters.firewall import fortigate, sophos
 from exporters.firewall.catalogue import CATALOGUE
 from exporters.firewall.mib import MibSpec
-from exporters.firewall.reading import Expectations, render
+from exporters.firewall.series import Expectations, firewall
 from exporters.firewall.versions import VersionTracker
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -45,7 +45,7 @@ def parsed(spec: MibSpec, name: str, sink: MetricSink, target: str) -> None:
     table = {oid: v for oid, v in answer.items() if any(oid.startswith(c + ".") for c in columns)}
     reading = spec.parse(scalars, table, ZoneInfo("UTC"))
     target_sink = MetricSink({"target": target}, catalogue=CATALOGUE)
-    render(reading, target_sink, target, VersionTracker(None), Expectations("v7.2.8"), NOW)
+    firewall(target_sink, reading, target, VersionTracker(None), Expectations("v7.2.8"), NOW)
     sink.merge(target_sink)
 
 

@@ -19,14 +19,8 @@ from exporters.firewall.dates import (
     split_version,
 )
 from exporters.firewall.mib import neutral_module, update_result
-from exporters.firewall.reading import (
-    Expectations,
-    Licence,
-    Reading,
-    Signature,
-    licence_status,
-    render,
-)
+from exporters.firewall.reading import Licence, Reading, Signature
+from exporters.firewall.series import Expectations, firewall, licence_status
 from exporters.firewall.versions import VersionTracker
 from simulators.firewall import server as sim
 
@@ -229,7 +223,7 @@ def test_rest_is_preferred_over_snmp_where_both_tell() -> None:
 
 def _render(reading: Reading, expect: Expectations | None = None) -> MetricSink:
     sink = MetricSink({"target": "fw"}, catalogue=CATALOGUE)
-    render(reading, sink, "fw", VersionTracker(None), expect or Expectations(), NOW)
+    firewall(sink, reading, "fw", VersionTracker(None), expect or Expectations(), NOW)
     return sink
 
 
