@@ -12,8 +12,12 @@ from typing import ClassVar
 
 from exporters.core import Deadline, ExporterConfig, ExporterSpec, MetricSink, TargetBase
 from exporters.core.app import main_for
+from exporters.core.catalogue import Catalogue, gauge
 from exporters.core.hostport import host_port
 from exporters.core.model import SecretStr
+
+GREETING = gauge("sample_greeting_bytes", "Length of the greeting line.", unit="bytes")
+CATALOGUE = Catalogue("sample", [GREETING])
 
 
 class SampleTarget(TargetBase):
@@ -41,7 +45,7 @@ class SampleCollector:
             greeting = sock.recv(1024)
         if not greeting:
             raise ConnectionError(f"{target.address} closed without a greeting")
-        sink.gauge("sample_greeting_bytes", "Length of the greeting line.", len(greeting))
+        sink.put(GREETING, len(greeting))
 
     def close(self) -> None:
         pass
@@ -53,6 +57,7 @@ SPEC = ExporterSpec(
     default_port=10699,
     config_model=SampleConfig,
     collector_factory=SampleCollector,
+    catalogue=CATALOGUE,
     description="Sample exporter for the runtime's tests.",
 )
 main = main_for(SPEC)

@@ -4,9 +4,10 @@ Collectors write into a `MetricSink`; the `target` label is added by the sink th
 so a collector never forgets it and `/metrics` and `/probe` label alike.
 
 Collectors write through the declarations of their exporter's catalogue
-(`exporters.core.catalogue`): `put` (gauge or counter), `put_info`, `put_state`, `touch`.
-The sink refuses what would corrupt the exposition: an undeclared metric (when the sink has
-a catalogue), a label set other than the declared one, two label sets under one name, the
+(`exporters.core.catalogue`): `put` (gauge or counter), `put_info`, `put_state`, `touch`;
+that is the only way in (writing by name is gone: a sample needs its declaration). The
+sink refuses what would corrupt the exposition: an undeclared metric (when the sink has a
+catalogue), a label set other than the declared one, two label sets under one name, the
 same series twice. In tests (`PRAXIS_METRICS_STRICT=1`, set by `tests/conftest.py`) such a
 write raises `MetricCatalogueError`; in production the sample is dropped, logged once and
 counted (`<prefix>_exporter_metric_errors_total`), and the exposition stays valid.
@@ -16,13 +17,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from exporters.core.catalogue import Catalogue, MetricDesc
-from exporters.core.catalogue import counter as _counter_desc
-from exporters.core.catalogue import gauge as _gauge_desc
-from exporters.core.catalogue import info as _info_desc
-from exporters.core.catalogue import state_set as _state_desc
 from exporters.core.exposition import Metric, Sample
 from exporters.core.logsetup import fields
 
@@ -122,52 +119,6 @@ class MetricSink:
         if self._declared(desc):
             self._family(desc)
 
-    # -- writing by name (checked against the catalogue when the sink has one) -------------
-
-    def gauge(
-        self,
-        name: str,
-        help_text: str,
-        value: float | int | bool | None,
-        labels: Labels | None = None,
-    ) -> None:
-        """A gauge sample by name; prefer `put` with a declared `MetricDesc`."""
-        self.put(self._by_name(name, _gauge_desc(name, help_text, *(labels or {}))), value, labels)
-
-    def counter(
-        self, name: str, help_text: str, value: float | int | None, labels: Labels | None = None
-    ) -> None:
-        """A counter sample by name; `name` ends in `_total`."""
-        if not name.endswith("_total"):
-            raise ValueError(f"counter {name} must end in _total")
-        self.put(
-            self._by_name(name, _counter_desc(name, help_text, *(labels or {}))), value, labels
-        )
-
-    def info(self, name: str, help_text: str, labels: Labels) -> None:
-        """An `_info` gauge by name; prefer `put_info`."""
-        if not name.endswith("_info"):
-            raise ValueError(f"info metric {name} must end in _info")
-        self.put_info(self._by_name(name, _info_desc(name, help_text, *labels)), labels)
-
-    def state_set(
-        self,
-        name: str,
-        help_text: str,
-        label: str,
-        states: Sequence[str],
-        current: str | None,
-        labels: Labels | None = None,
-    ) -> None:
-        """A state set by name; prefer `put_state`."""
-        ad_hoc = _state_desc(name, help_text, label, states, *(labels or {}))
-        self.put_state(self._by_name(name, ad_hoc), current, labels)
-
-    def declare(self, name: str, kind: str, help_text: str) -> None:
-        """Make a family exist by name; prefer `touch`."""
-        make = _counter_desc if kind == "counter" else _gauge_desc
-        self.touch(self._by_name(name, make(name, help_text)))
-
     # -- reading and merging ---------------------------------------------------------------
 
     def merge(self, other: MetricSink) -> None:
@@ -227,14 +178,6 @@ class MetricSink:
         return [s for f in self._families.values() for s in f.samples if s.name == name]
 
     # -- internals -------------------------------------------------------------------------
-
-    def _by_name(self, name: str, ad_hoc: MetricDesc) -> MetricDesc:
-        """The catalogue's declaration of `name`, or the ad-hoc one for a sink without."""
-        if self.catalogue is not None:
-            declared = self.catalogue.get(name)
-            if declared is not None:
-                return declared
-        return ad_hoc
 
     def _declared(self, desc: MetricDesc) -> bool:
         catalogue = self.catalogue

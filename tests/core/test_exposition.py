@@ -72,7 +72,7 @@ def test_render_of_an_empty_sink_and_of_one_family() -> None:
     empty = MetricSink()
     assert render(empty.families()) == generate_latest(empty) == b""  # type: ignore[arg-type]
     one = MetricSink({"target": "a"})
-    one.gauge("x_up", "Up.", 1)
+    one.put(gauge("x_up", "Up."), 1)
     assert render(one.families()) == generate_latest(one)  # type: ignore[arg-type]
 
 

@@ -7,13 +7,17 @@ from pathlib import Path
 import pytest
 
 from devkit.golden import UPDATE_ENV, assert_golden, exposition
+from exporters.core.catalogue import gauge
 from exporters.core.metrics import MetricSink
+
+UP = gauge("x_up", "Up.")
+DURATION = gauge("x_scrape_duration_seconds", "Duration.", unit="seconds")
 
 
 def test_golden_diff_and_update(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sink = MetricSink({"target": "t"})
-    sink.gauge("x_up", "Up.", 1)
-    sink.gauge("x_scrape_duration_seconds", "Duration.", 0.123)
+    sink.put(UP, 1)
+    sink.put(DURATION, 0.123)
     text = exposition(sink)
     assert 'x_scrape_duration_seconds{target="t"} <duration>' in text
     golden = tmp_path / "x.prom"

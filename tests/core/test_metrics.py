@@ -14,8 +14,8 @@ from exporters.core.metrics import STRICT_ENV, MetricCatalogueError, MetricSink,
 def test_target_label_and_merge() -> None:
     a = MetricSink({"target": "a"})
     b = MetricSink({"target": "b"})
-    a.gauge("x_bytes", "Bytes.", 1)
-    b.gauge("x_bytes", "Bytes.", 2, {"file": "f"})
+    a.put(gauge("x_bytes", "Bytes."), 1)
+    b.put(gauge("x_bytes", "Bytes.", "file"), 2, {"file": "f"})
     total = MetricSink()
     total.merge(a)
     total.merge(b)
@@ -27,40 +27,41 @@ def test_target_label_and_merge() -> None:
 
 def test_counter_needs_total_suffix() -> None:
     sink = MetricSink()
-    sink.counter("reads_total", "Reads.", 5)
+    sink.put(counter("reads_total", "Reads."), 5)
     assert "reads_total 5.0" in generate_latest(sink).decode()  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        sink.counter("reads", "Reads.", 5)
+        counter("reads", "Reads.")
 
 
 def test_state_set_marks_one_state_and_keeps_unknown_values() -> None:
     sink = MetricSink()
-    sink.state_set("db_state", "State.", "state", ["ONLINE", "OFFLINE"], "ONLINE")
+    sink.put_state(state_set("db_state", "State.", "state", ["ONLINE", "OFFLINE"]), "ONLINE")
     assert sink.sample_value("db_state", {"state": "ONLINE"}) == 1
     assert sink.sample_value("db_state", {"state": "OFFLINE"}) == 0
     other = MetricSink()
-    other.state_set("db_state", "State.", "state", ["ONLINE"], "WEIRD")
+    other.put_state(state_set("db_state", "State.", "state", ["ONLINE"]), "WEIRD")
     assert other.sample_value("db_state", {"state": "WEIRD"}) == 1
     assert other.sample_value("db_state", {"state": "ONLINE"}) == 0
 
 
 def test_none_and_nan_are_left_out() -> None:
     sink = MetricSink()
-    sink.gauge("t_celsius", "Temp.", None)
-    sink.gauge("t_celsius", "Temp.", math.nan)
+    temperature = gauge("t_celsius", "Temp.", unit="celsius")
+    sink.put(temperature, None)
+    sink.put(temperature, math.nan)
     assert sink.samples("t_celsius") == []
 
 
 def test_type_conflict_is_a_bug() -> None:
     sink = MetricSink()
-    sink.gauge("x", "X.", 1)
+    sink.put(gauge("x", "X."), 1)
     with pytest.raises(ValueError):
-        sink.counter("x_total", "X.", 1)
+        sink.put(counter("x_total", "X."), 1)
 
 
 def test_info_metric() -> None:
     sink = MetricSink({"target": "t"})
-    sink.info("x_info", "Versions.", {"version": "3.0.11"})
+    sink.put_info(info("x_info", "Versions.", "version"), {"version": "3.0.11"})
     assert sink.sample_value("x_info", {"version": "3.0.11", "target": "t"}) == 1
 
 
@@ -94,7 +95,7 @@ def test_declared_metrics_write_with_declared_help_and_type() -> None:
         lambda s: s.put(TEMP, 1, {}),  # label missing
         lambda s: s.put(TEMP, 1, {"sensor": "a", "extra": "b"}),  # label not declared
         lambda s: s.put(gauge("demo_other", "Other."), 1),  # not in the catalogue
-        lambda s: s.gauge("demo_undeclared", "By name.", 1),  # by name, undeclared
+        lambda s: s.put(gauge("demo_undeclared", "Undeclared."), 1),  # not in the catalogue
         lambda s: s.put(gauge("demo_temperature_celsius", "Other help.", "sensor"), 1),
         lambda s: (s.put(READS, 1), s.put(READS, 2)),  # the same series twice
         lambda s: s.put_info(TEMP, {"sensor": "a"}),  # wrong kind
@@ -118,7 +119,7 @@ def test_outside_strict_mode_a_bad_sample_is_dropped_counted_and_the_rest_stays(
     sink.put(TEMP, 1, {"sensor": "a"})
     sink.put(TEMP, 2, {"sensor": "a"})  # duplicate: dropped
     sink.put(TEMP, 3, {"wrong": "a"})  # wrong label: dropped
-    sink.gauge("demo_undeclared", "By name.", 1)  # undeclared: dropped
+    sink.put(gauge("demo_undeclared", "Undeclared."), 1)  # undeclared: dropped
     assert sink.errors == 3
     assert dropped_samples("demo") == before + 3
     assert [s.value for s in sink.samples("demo_temperature_celsius")] == [1.0]
@@ -130,9 +131,10 @@ def test_two_label_sets_under_one_name_are_refused_even_without_a_catalogue(
 ) -> None:
     monkeypatch.setenv(STRICT_ENV, "1")
     sink = MetricSink({"target": "t"})
-    sink.gauge("x_seconds", "X.", 1, {"source": "a"})
+    sink.put(gauge("x_seconds", "X.", "source", unit="seconds"), 1, {"source": "a"})
+    other = gauge("x_seconds", "X.", "source", "description", unit="seconds")
     with pytest.raises(MetricCatalogueError):
-        sink.gauge("x_seconds", "X.", 1, {"source": "b", "description": "d"})
+        sink.put(other, 1, {"source": "b", "description": "d"})
 
 
 def test_merge_refuses_a_series_that_is_already_there(monkeypatch: pytest.MonkeyPatch) -> None:
