@@ -11,20 +11,18 @@ Guessing is braked and does not reveal user names:
 - at most `MAX_CHECKS` bcrypt checks run at once (half the CPUs); a request that cannot get
   a slot within `CHECK_WAIT` seconds is answered 429 (`AuthBusy`). Cached credentials never
   wait, so scrapes keep their speed while someone guesses.
+
+bcrypt, hmac and hashlib are imported with the first user (hashlib loads OpenSSL's
+libcrypto, about 4 MiB): an exporter without basic auth does not pay for them.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import os
-import secrets
 import threading
 from collections import Counter
-
-import bcrypt
 
 _CACHE_LIMIT = 1024
 MAX_CHECKS = max(1, (os.cpu_count() or 2) // 2)
@@ -45,7 +43,9 @@ def dummy_hash(cost: int) -> bytes:
     with _dummies_lock:
         found = _dummies.get(cost)
         if found is None:
-            found = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=cost))
+            import bcrypt
+
+            found = bcrypt.hashpw(os.urandom(16), bcrypt.gensalt(rounds=cost))
             _dummies[cost] = found
         return found
 
@@ -59,7 +59,7 @@ def hash_cost(hashed: str) -> int:
 class BasicAuth:
     def __init__(self, users: dict[str, str]) -> None:
         self._users = {u: h.encode() for u, h in users.items()}
-        self._key = secrets.token_bytes(32)
+        self._key = os.urandom(32)
         self._cache: set[bytes] = set()
         self._lock = threading.Lock()
         self._dummy = b""
@@ -87,6 +87,11 @@ class BasicAuth:
         return self.check(user, password)
 
     def check(self, user: str, password: str) -> bool:
+        import hashlib
+        import hmac
+
+        import bcrypt
+
         hashed = self._users.get(user)
         known = hashed is not None
         target = hashed if hashed is not None else self._dummy

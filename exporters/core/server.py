@@ -12,7 +12,6 @@ connection, and each response leaves in one write with TCP_NODELAY.
 
 from __future__ import annotations
 
-import gzip
 import html
 import logging
 import queue
@@ -456,6 +455,8 @@ def _exposition(headers: dict[str, str], families: Sequence[Metric]) -> Response
     body = render(families)
     resp = Response(200, body, CONTENT_TYPE)
     if "gzip" in headers.get("accept-encoding", ""):
+        import gzip  # loaded with the first client that asks for it
+
         resp.body = gzip.compress(body, compresslevel=5)
         resp.headers["Content-Encoding"] = "gzip"
     return resp

@@ -19,20 +19,22 @@ more CPU per scrape than encoding and decoding the messages.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import logging
-import secrets
+import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from exporters.core.deadline import Deadline
 from exporters.core.snmp import ber
 from exporters.core.snmp.settings import SnmpSettings
 from exporters.core.snmp.values import SnmpValue
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -60,6 +62,8 @@ class EventLoopThread:
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
+        import asyncio
+
         with self._start_lock:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
@@ -89,6 +93,8 @@ class EventLoopThread:
         return self.run(_gather_two(first, second), deadline)
 
     def run(self, coro: Coroutine[Any, Any, T], deadline: Deadline) -> T:
+        import asyncio
+
         future = asyncio.run_coroutine_threadsafe(
             asyncio.wait_for(coro, timeout=deadline.remaining()), self.loop
         )
@@ -115,6 +121,8 @@ class EventLoopThread:
             if cleanup is not None:
                 cleanup()
             return
+        import asyncio
+
         try:
             asyncio.run_coroutine_threadsafe(finish(), loop).result(timeout=2)
         except Exception:  # noqa: S110 (closing anyway)
@@ -126,8 +134,15 @@ class EventLoopThread:
 
 
 async def _gather_two(first: Coroutine[Any, Any, T], second: Coroutine[Any, Any, U]) -> tuple[T, U]:
+    import asyncio
+
     a, b = await asyncio.gather(first, second)
     return a, b
+
+
+def _request_id() -> int:
+    """An unpredictable request-id in 1 .. 2**31-1 (a spoofed answer must guess it)."""
+    return int.from_bytes(os.urandom(4), "big") % (2**31 - 1) + 1
 
 
 class _Wait:
@@ -169,6 +184,8 @@ class SessionBase:
             return self.host
         except ValueError:
             pass
+        import asyncio
+
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(
                 self.host, self.port, type=socket.SOCK_DGRAM
@@ -193,6 +210,8 @@ class SessionBase:
         The time left until the deadline is shared out between the attempts still allowed,
         so a retry happens even when Prometheus' scrape timeout is short.
         """
+        import asyncio
+
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             left = deadline.expires_at - time.monotonic()
@@ -275,12 +294,27 @@ class SessionBase:
         return result
 
 
-class _Datagrams(asyncio.DatagramProtocol):
+class _Datagrams:
     """Hands each answer to the request waiting for its request-id; drops the rest (late
-    answers to an attempt that timed out, garbage, other PDU types)."""
+    answers to an attempt that timed out, garbage, other PDU types).
+
+    An asyncio datagram protocol by its methods, without subclassing: asyncio is imported
+    only when a session runs on the event loop."""
 
     def __init__(self, session: CommunitySession) -> None:
         self.session = session
+
+    def connection_made(self, transport: Any) -> None:
+        pass
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        pass
+
+    def pause_writing(self) -> None:
+        pass
+
+    def resume_writing(self) -> None:
+        pass
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
         try:
@@ -319,11 +353,14 @@ class CommunitySession(SessionBase):
         self._drive_lock = threading.Lock()
 
     async def _open(self) -> asyncio.DatagramTransport:
+        import asyncio
+
         if self._transport is None or self._transport.is_closing():
             address = await self._resolve()
             family = socket.AF_INET6 if ":" in address else socket.AF_INET
+            protocol = cast("Callable[[], asyncio.DatagramProtocol]", lambda: _Datagrams(self))
             transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-                lambda: _Datagrams(self), remote_addr=(address, self.port), family=family
+                protocol, remote_addr=(address, self.port), family=family
             )
             self._transport = transport
         return self._transport
@@ -333,9 +370,9 @@ class CommunitySession(SessionBase):
     ) -> tuple[int, bytes]:
         """A fresh request-id (not in `taken`) and the encoded request."""
         pdu = _PDUS[kind]
-        request_id = secrets.randbelow(2**31 - 1) + 1
+        request_id = _request_id()
         while request_id in taken:
-            request_id = secrets.randbelow(2**31 - 1) + 1
+            request_id = _request_id()
         try:
             message = ber.encode_request(
                 self.settings.version, self._community, pdu, request_id, oids, repetitions
@@ -466,6 +503,8 @@ class CommunitySession(SessionBase):
     async def _send(self, oids: Sequence[str], kind: str, repetitions: int) -> Answer:
         transport = await self._open()
         request_id, message = self._message(oids, kind, repetitions, self._pending)
+        import asyncio
+
         waiting: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending[request_id] = waiting
         try:
