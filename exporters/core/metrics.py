@@ -29,6 +29,8 @@ log = logging.getLogger("exporters.core.metrics")
 STRICT_ENV = "PRAXIS_METRICS_STRICT"
 _NO_LABELS: frozenset[str] = frozenset()
 _VALUE_KINDS = frozenset(("gauge", "counter"))
+_new_sample = tuple.__new__
+"""Makes a `Sample` without its Python-level `__new__` (one per series per scrape)."""
 _LOGGED_LIMIT = 256
 _logged: set[str] = set()
 _dropped: dict[str, int] = {}
@@ -254,7 +256,7 @@ class MetricSink:
             self._violation(desc.name, "the same series twice")
             return
         seen.add(key)
-        family.samples.append(Sample(sample_name, merged, number))
+        family.samples.append(_new_sample(Sample, (sample_name, merged, number, None, None, None)))
 
     def _violation(self, name: str, reason: str) -> None:
         message = f"metric {name}: {reason}"

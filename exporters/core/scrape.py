@@ -10,7 +10,8 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -118,7 +119,14 @@ class ScrapeRunner(Generic[TargetT]):
         pending = [j.future for j, _ in jobs if j.future is not None]
         if jobs:
             latest = max(d.expires_at for _, d in jobs)
-            wait(pending, timeout=max(0.0, latest + COLLECTOR_GRACE - time.monotonic()))
+            left = max(0.0, latest + COLLECTOR_GRACE - time.monotonic())
+            if len(pending) == 1:  # one target (or /probe): no waiter objects needed
+                try:
+                    pending[0].exception(timeout=left)
+                except (FutureTimeout, CancelledError):
+                    pass
+            else:
+                wait(pending, timeout=left)
         for job, deadline in jobs:
             self._finish(job, deadline, result)
         return result

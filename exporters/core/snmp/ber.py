@@ -191,6 +191,20 @@ def decode_response(
     at, v_stop = _expect(data, at, p_stop, _SEQUENCE)
     bindings: list[tuple[str, SnmpValue | None]] = []
     while at < v_stop:
+        # the usual varbind: every length in short form; checked as `_read` would
+        if at + 2 <= v_stop and data[at] == _SEQUENCE and data[at + 1] < 0x80:
+            b_stop = at + 2 + data[at + 1]
+            o_start = at + 4
+            if b_stop <= v_stop and o_start <= b_stop and data[at + 2] == _OID:
+                o_stop = o_start + data[at + 3]
+                if data[at + 3] < 0x80 and o_stop + 2 <= b_stop and data[o_stop + 1] < 0x80:
+                    x_start = o_stop + 2
+                    x_stop = x_start + data[o_stop + 1]
+                    if x_stop <= b_stop:
+                        oid = decode_oid(data[o_start:o_stop])
+                        bindings.append((oid, _value(data[o_stop], data[x_start:x_stop])))
+                        at = b_stop
+                        continue
         b_start, b_stop = _expect(data, at, v_stop, _SEQUENCE)
         o_start, o_stop = _expect(data, b_start, b_stop, _OID)
         tag, x_start, x_stop = _read(data, o_stop, b_stop)
