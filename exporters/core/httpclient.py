@@ -40,7 +40,7 @@ import socket
 import ssl
 import threading
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
@@ -48,6 +48,7 @@ from urllib.parse import urlencode, urlsplit
 
 from exporters.core.deadline import Deadline
 from exporters.core.redaction import redact
+from exporters.core.tlspeer import presented_chain
 
 CHUNK = 64 * 1024
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
@@ -599,27 +600,3 @@ def _read_body(response: http.client.HTTPResponse, deadline: Deadline, max_bytes
     if response.length:
         raise MalformedResponse("answer truncated (shorter than its Content-Length)")
     return b"".join(chunks)
-
-
-def presented_chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
-    """The peer's certificates as sent (leaf first), DER; works without verification.
-
-    Python 3.13 has `SSLSocket.get_unverified_chain()`; 3.10-3.12 have the same method on
-    the internal `_ssl._SSLSocket`. Without either, only the leaf is available.
-    """
-    try:
-        public: Callable[[], Any] | None = getattr(tls, "get_unverified_chain", None)
-        if public is None:
-            public = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
-        if public is not None:
-            return tuple(_der(c) for c in public() or ())
-        leaf = tls.getpeercert(binary_form=True)
-    except (ssl.SSLError, OSError, ValueError):
-        return ()
-    return (leaf,) if leaf else ()
-
-
-def _der(cert: Any) -> bytes:
-    if isinstance(cert, bytes):
-        return cert
-    return bytes(cert.public_bytes(ssl._ssl.ENCODING_DER))  # type: ignore[attr-defined]

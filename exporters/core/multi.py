@@ -30,7 +30,7 @@ from types import FrameType
 from typing import Any
 
 from exporters import __version__
-from exporters.core.app import CLOSE_TIMEOUT, ExporterSpec, _bounded, _exit_now
+from exporters.core.app import CLOSE_TIMEOUT, ExporterSpec, _bounded, _exit_now, settle_heap
 from exporters.core.config import ConfigError
 from exporters.core.logsetup import _FIELDS_ATTR, FORMATS, LEVELS, fields, setup_logging
 from exporters.core.memory import limit_malloc_arenas
@@ -172,6 +172,7 @@ def run_all(argv: Sequence[str] | None = None) -> int:
     _tag_log_lines(served)
     stop = threading.Event()
     _install_signals(served, stop)
+    settle_heap()
     for one in served:
         one.thread = threading.Thread(
             target=_serve, args=(one, stop), name=f"{one.spec.name}-http", daemon=True

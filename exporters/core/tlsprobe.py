@@ -31,10 +31,11 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
 
 from exporters.core.deadline import Deadline
 from exporters.core.files import check_regular
+from exporters.core.tlspeer import presented_chain
 from exporters.core.x509info import DERError, hostname_matches, summarize, summarize_chain
 
 StartTLS = Literal["smtp", "pop3", "imap"]
@@ -309,28 +310,6 @@ def _handshake(tls: ssl.SSLSocket, deadline: Deadline, where: str) -> None:
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
         raise ProbeError(f"{where}: connection lost during TLS handshake: {reason}") from None
-
-
-def presented_chain(tls: ssl.SSLSocket) -> tuple[bytes, ...]:
-    """The peer's certificates as sent (leaf first), DER; works without verification.
-
-    Python 3.13 has `SSLSocket.get_unverified_chain()`; 3.10-3.12 have the same method on
-    the internal `_ssl._SSLSocket`. Without either, only the leaf is available.
-    """
-    public: Callable[[], Any] | None = getattr(tls, "get_unverified_chain", None)
-    if public is not None:
-        return tuple(_der(c) for c in public() or ())
-    internal = getattr(getattr(tls, "_sslobj", None), "get_unverified_chain", None)
-    if internal is not None:
-        return tuple(_der(c) for c in internal() or ())
-    leaf = tls.getpeercert(binary_form=True)
-    return (leaf,) if leaf else ()
-
-
-def _der(cert: Any) -> bytes:
-    if isinstance(cert, bytes):
-        return cert
-    return bytes(cert.public_bytes(ssl._ssl.ENCODING_DER))  # type: ignore[attr-defined]
 
 
 def _sni(name: str) -> str | None:
