@@ -20,7 +20,6 @@ import logging
 import math
 import os
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from exporters.backup.config import BackupConfig, PushTarget
 from exporters.backup.status import BackupStatus
+from exporters.core.atomicfile import remove_stale_temp_files_in, write_atomic
 from exporters.core.files import read_text_bounded
 from exporters.core.http import Request, Response, Route
 from exporters.core.logsetup import fields
@@ -222,43 +222,11 @@ class StateStore:
 
     def remove_stale_temp_files(self, older_than: float = 300.0) -> int:
         """Delete temp files left by a writer that was killed; returns how many."""
-        removed = 0
-        limit = time.time() - older_than
-        try:
-            candidates = list(self.directory.glob(".*.tmp"))
-        except OSError:
-            return 0
-        for path in candidates:
-            try:
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-            except OSError:
-                continue
-        return removed
+        return remove_stale_temp_files_in(self.directory, older_than)
 
     def save(self, target: str, state: PushState) -> None:
-        """write temp -> fsync -> rename -> fsync(dir): the file is always old or new."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(asdict(state), sort_keys=True).encode()
-        fd, tmp = tempfile.mkstemp(prefix=f".{target}.", suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path(target))
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        dir_fd = os.open(self.directory, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        """Atomic and durable (core.atomicfile): the file is always the old or the new state."""
+        write_atomic(self.path(target), json.dumps(asdict(state), sort_keys=True).encode())
 
 
 def token_matches(header: str | None, expected: str) -> bool:

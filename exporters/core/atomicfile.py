@@ -9,13 +9,14 @@ A temp file left by a killed writer is named `.<name>.*.tmp` and can be swept wi
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace `path` with `data` atomically and durably (the directory is created)."""
+    import tempfile  # with the first write: exporters without state files never need it
+
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -41,10 +42,19 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def remove_stale_temp_files(path: str | os.PathLike[str], older_than: float = 300.0) -> int:
     """Delete temp files of `path` left by a killed writer; returns how many."""
     target = Path(path)
+    return _sweep(target.parent, f".{target.name}.*.tmp", older_than)
+
+
+def remove_stale_temp_files_in(directory: str | os.PathLike[str], older_than: float = 300.0) -> int:
+    """Delete temp files of every state file in `directory` left by killed writers."""
+    return _sweep(Path(directory), ".*.tmp", older_than)
+
+
+def _sweep(directory: Path, pattern: str, older_than: float) -> int:
     limit = time.time() - older_than
     removed = 0
     try:
-        candidates = list(target.parent.glob(f".{target.name}.*.tmp"))
+        candidates = list(directory.glob(pattern))
     except OSError:
         return 0
     for candidate in candidates:

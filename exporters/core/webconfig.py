@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
@@ -312,6 +311,8 @@ class _material:
     def __enter__(self) -> str:
         if self.path:
             return self.path
+        import tempfile  # only for inline PEM; ~0.9 MiB that plain configs never need
+
         fd, self._tmp = tempfile.mkstemp(prefix="praxis-tls-", suffix=".pem")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(self.inline)

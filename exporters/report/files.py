@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from exporters.core.atomicfile import write_atomic as core_write_atomic
 
 
 def slug(text: str) -> str:
@@ -23,12 +23,5 @@ def report_path(out_dir: Path, site: str, label: str) -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """A report file is either the old or the new one, never half written."""
+    core_write_atomic(path, text.encode("utf-8"))

@@ -1,7 +1,8 @@
 """The core leaves out what only some configs need (issue 16): `ssl` (~4.6 MiB) unless the
 web config switches TLS on, hashlib (OpenSSL's libcrypto, ~4 MiB) unless basic auth checks
 a password, asyncio unless an SNMPv3 target needs pysnmp, and http.server/http.client/email
-never (the server parses HTTP itself). Checked in a fresh interpreter serving requests."""
+never (the server parses HTTP itself), tempfile only for a state file or inline PEM.
+Checked in a fresh interpreter serving requests."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ if not security.tls:
             reply += chunk
     assert reply.startswith((b"HTTP/1.1 200 OK", b"HTTP/1.1 401 ")), reply[:200]
 server.shutdown()
-heavy = ("ssl", "http.server", "http.client", "email", "hashlib", "asyncio")
+heavy = ("ssl", "http.server", "http.client", "email", "hashlib", "asyncio", "tempfile")
 print(" ".join(m for m in heavy if m in sys.modules))
 """
 
