@@ -152,12 +152,19 @@ def tls_context(options: TLSOptions) -> ssl.SSLContext:
     else:
         ctx.load_default_certs()
     if options.cert_file:
-        try:
-            # a password callback, so that an encrypted key fails instead of prompting
-            ctx.load_cert_chain(options.cert_file, options.key_file, password=lambda: b"")
-        except (OSError, ssl.SSLError) as exc:
-            raise TLSFailed(f"cannot load client certificate: {os_reason(exc)}") from None
+        load_client_pem(ctx, options.cert_file, options.key_file)
     return ctx
+
+
+def load_client_pem(ctx: ssl.SSLContext, cert_file: str, key_file: str | None) -> None:
+    """Present this client certificate (chain) with its unencrypted PEM key; raises TLSFailed.
+
+    A password callback, so that an encrypted key fails instead of prompting on a terminal.
+    """
+    try:
+        ctx.load_cert_chain(cert_file, key_file, password=lambda: b"")
+    except (OSError, ssl.SSLError) as exc:
+        raise TLSFailed(f"cannot load client certificate: {os_reason(exc)}") from None
 
 
 def os_reason(exc: BaseException) -> str:

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from exporters.core import Deadline
 from exporters.core.files import read_bounded
-from exporters.core.httpclient import HttpClient, HttpError
+from exporters.core.httpclient import (
+    HttpClient,
+    HttpError,
+    TLSFailed,
+    TLSOptions,
+    load_client_pem,
+    os_reason,
+)
+from exporters.core.httpclient import tls_context as core_tls_context
 from exporters.ti.config import ConnectorConfig
 from exporters.ti.soap import CallFailed
 
@@ -35,40 +43,28 @@ class Reply:
 
 
 def tls_context(cfg: ConnectorConfig) -> ssl.SSLContext:
-    """Client TLS context for the connector; raises ValueError with a key-naming message."""
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    if cfg.insecure_skip_verify:
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-    elif cfg.ca_file:
-        try:
-            ctx.load_verify_locations(cafile=cfg.ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ValueError(f"ca_file: cannot load CA certificates: {_reason(exc)}") from None
-    else:
-        ctx.load_default_certs()
+    """Client TLS context for the connector (core.httpclient's trust rules, TLS 1.2 or newer);
+    raises ValueError with a message that names the config key."""
+    trust = TLSOptions(
+        ca_file=str(cfg.ca_file) if cfg.ca_file else None,
+        insecure_skip_verify=cfg.insecure_skip_verify,
+    )
+    try:
+        ctx = core_tls_context(trust)
+    except TLSFailed as exc:
+        raise ValueError(str(exc)) from None  # "cannot load ca_file: <reason>"
     if cfg.auth == "certificate":
         if cfg.pkcs12_file:
             _load_pkcs12(ctx, cfg)
         else:
             try:
-                # a password callback, so that an encrypted key fails instead of prompting
-                ctx.load_cert_chain(str(cfg.cert_file), str(cfg.key_file), password=lambda: b"")
-            except (OSError, ssl.SSLError) as exc:
+                load_client_pem(ctx, str(cfg.cert_file), str(cfg.key_file))
+            except TLSFailed as exc:
                 raise ValueError(
-                    f"cert_file/key_file: cannot load client certificate: {_reason(exc)}"
-                    " (key_file must be unencrypted PEM; an encrypted identity goes into"
-                    " pkcs12_file with pkcs12_password)"
+                    f"cert_file/key_file: {exc} (key_file must be unencrypted PEM; an"
+                    " encrypted identity goes into pkcs12_file with pkcs12_password)"
                 ) from None
     return ctx
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, ssl.SSLError):
-        return str(exc.reason or exc)
-    if isinstance(exc, OSError):
-        return str(exc.strerror or exc)
-    return str(exc)
 
 
 def _load_pkcs12(ctx: ssl.SSLContext, cfg: ConnectorConfig) -> None:
@@ -101,7 +97,7 @@ def _load_pkcs12(ctx: ssl.SSLContext, cfg: ConnectorConfig) -> None:
         try:
             ctx.load_cert_chain(str(cert_path), str(key_path), password=transient)
         except ssl.SSLError as exc:
-            raise ValueError(f"pkcs12_file: unusable identity: {_reason(exc)}") from None
+            raise ValueError(f"pkcs12_file: unusable identity: {os_reason(exc)}") from None
 
 
 def build_client(cfg: ConnectorConfig) -> HttpClient:

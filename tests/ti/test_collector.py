@@ -197,3 +197,14 @@ def test_encrypted_pem_key_fails_clearly_without_prompting(connector, ti_pki, tm
     )
     with pytest.raises(TargetDown, match="key_file must be unencrypted"):
         scrape({"connector": cfg})
+
+
+def test_unreadable_ca_file_is_a_clear_setup_error(connector, ti_pki, tmp_path) -> None:
+    server = connector("secunet")
+    garbage = tmp_path / "ca.pem"
+    garbage.write_text("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n")
+    for ca_file in (str(tmp_path / "missing.pem"), str(garbage)):
+        cfg = {**connector_config(server.url, ti_pki), "ca_file": ca_file}
+        with pytest.raises(TargetDown, match="setup failed: cannot load ca_file: ") as info:
+            scrape({"connector": cfg})
+        assert str(tmp_path) not in str(info.value)  # the reason, never the path
