@@ -35,6 +35,7 @@ from typing import Literal, get_args
 
 from exporters.core.deadline import Deadline
 from exporters.core.files import check_regular
+from exporters.core.linesocket import LineSocket
 from exporters.core.tlspeer import presented_chain
 from exporters.core.x509info import DERError, hostname_matches, summarize, summarize_chain
 
@@ -320,9 +321,10 @@ def _sni(name: str) -> str | None:
 # -- plain-text start of the mail protocols -------------------------------------------------
 
 
-class LineReader:
-    """CRLF lines from a socket (plain or TLS), each read bounded by the deadline and the
-    whole exchange by `max_bytes`; failures raise ProbeError naming `where` and the phase."""
+class LineReader(LineSocket):
+    """CRLF lines of a STARTTLS conversation (core.linesocket), each read bounded by the
+    deadline and the whole exchange by `max_bytes`; failures raise ProbeError naming `where`
+    and the phase, and the lines read are kept for the greeting."""
 
     def __init__(
         self,
@@ -331,48 +333,17 @@ class LineReader:
         where: str,
         max_bytes: int = MAX_GREETING_BYTES,
     ) -> None:
-        self.sock = sock
-        self.deadline = deadline
-        self.where = where
-        self.max_bytes = max_bytes
-        self.buffer = b""
-        self.total = 0
+        super().__init__(sock, deadline, where, ProbeError, max_bytes)
         self.transcript: list[str] = []
 
     def line(self, phase: str) -> str:
-        while b"\n" not in self.buffer:
-            if self.deadline.expired:
-                raise ProbeError(f"{self.where}: timed out waiting for the {phase}")
-            self.sock.settimeout(self.deadline.remaining())
-            try:
-                chunk = self.sock.recv(4096)
-            except TimeoutError:
-                raise ProbeError(f"{self.where}: timed out waiting for the {phase}") from None
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                raise ProbeError(
-                    f"{self.where}: connection lost during {phase}: {reason}"
-                ) from None
-            if not chunk:
-                raise ProbeError(f"{self.where}: connection closed during {phase}")
-            self.total += len(chunk)
-            if self.total > self.max_bytes:
-                raise ProbeError(f"{self.where}: more than {self.max_bytes} bytes in {phase}")
-            self.buffer += chunk
-        raw, _, self.buffer = self.buffer.partition(b"\n")
-        text = raw.rstrip(b"\r").decode("utf-8", "replace")
+        text = super().line(f"the {phase}")
         self.transcript.append(text)
         return text
 
-    def send(self, command: str) -> None:
-        self.sock.settimeout(self.deadline.remaining())
-        try:
-            self.sock.sendall(command.encode("ascii") + b"\r\n")
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise ProbeError(
-                f"{self.where}: sending {command.split()[0]} failed: {reason}"
-            ) from None
+    def command(self, command: str) -> None:
+        """Send one protocol command (CRLF added); errors name only its verb."""
+        self.send(command.encode("ascii") + b"\r\n", command.split()[0])
 
     def text(self) -> str:
         return "\n".join(self.transcript)
@@ -395,13 +366,13 @@ def _smtp(reader: LineReader, client_name: str) -> str:
     code, _ = smtp_reply(reader, "SMTP greeting")
     if code != "220":
         raise ProbeError(f"{reader.where}: SMTP greeting has code {code}, expected 220")
-    reader.send(f"EHLO {client_name}")
+    reader.command(f"EHLO {client_name}")
     code, lines = smtp_reply(reader, "EHLO reply")
     if code != "250":
         raise ProbeError(f"{reader.where}: EHLO answered {code}, expected 250")
     if not any(line.upper().split()[:1] == ["STARTTLS"] for line in lines[1:]):
         raise ProbeError(f"{reader.where}: the SMTP server does not offer STARTTLS")
-    reader.send("STARTTLS")
+    reader.command("STARTTLS")
     code, _ = smtp_reply(reader, "STARTTLS reply")
     if code != "220":
         raise ProbeError(f"{reader.where}: STARTTLS answered {code}, expected 220")
@@ -411,14 +382,14 @@ def _smtp(reader: LineReader, client_name: str) -> str:
 def _pop3(reader: LineReader, client_name: str) -> str:
     if not reader.line("POP3 greeting").startswith("+OK"):
         raise ProbeError(f"{reader.where}: POP3 greeting is not +OK")
-    reader.send("CAPA")
+    reader.command("CAPA")
     if reader.line("CAPA reply").startswith("+OK"):
         capabilities = []
         while (line := reader.line("CAPA list")) != ".":
             capabilities.append(line.upper())
         if capabilities and "STLS" not in capabilities:
             raise ProbeError(f"{reader.where}: the POP3 server does not offer STLS")
-    reader.send("STLS")
+    reader.command("STLS")
     if not reader.line("STLS reply").startswith("+OK"):
         raise ProbeError(f"{reader.where}: STLS was refused")
     return reader.text()
@@ -427,7 +398,7 @@ def _pop3(reader: LineReader, client_name: str) -> str:
 def _imap(reader: LineReader, client_name: str) -> str:
     if not reader.line("IMAP greeting").upper().startswith("* OK"):
         raise ProbeError(f"{reader.where}: IMAP greeting is not * OK")
-    reader.send("a1 CAPABILITY")
+    reader.command("a1 CAPABILITY")
     capabilities = ""
     while not (line := reader.line("CAPABILITY reply")).startswith("a1 "):
         if line.upper().startswith("* CAPABILITY"):
@@ -436,7 +407,7 @@ def _imap(reader: LineReader, client_name: str) -> str:
         raise ProbeError(f"{reader.where}: CAPABILITY was refused")
     if "STARTTLS" not in capabilities.split():
         raise ProbeError(f"{reader.where}: the IMAP server does not offer STARTTLS")
-    reader.send("a2 STARTTLS")
+    reader.command("a2 STARTTLS")
     while not (line := reader.line("STARTTLS reply")).startswith("a2 "):
         pass
     if not line.upper().startswith("A2 OK"):

@@ -90,7 +90,7 @@ def greet(service: str, lines: LineReader) -> None:
     except ProbeError as exc:
         raise KimCheckFailed(str(exc)) from None
     try:
-        lines.send("QUIT")
+        lines.command("QUIT")
     except ProbeError:
         pass
 
@@ -99,13 +99,13 @@ def _exchange(service: str, lines: LineReader) -> None:
     if service == "smtp":
         if smtp_reply(lines, "SMTP greeting")[0] != "220":
             raise KimCheckFailed("SMTP greeting is not 220")
-        lines.send("EHLO praxis-exporters")
+        lines.command("EHLO praxis-exporters")
         if smtp_reply(lines, "EHLO reply")[0] != "250":
             raise KimCheckFailed("EHLO was not answered with 250")
     else:
         if not lines.line("POP3 greeting").startswith("+OK"):
             raise KimCheckFailed("POP3 greeting is not +OK")
-        lines.send("CAPA")
+        lines.command("CAPA")
         if lines.line("CAPA reply").startswith("+OK"):
             while lines.line("CAPA list") != ".":
                 pass

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from exporters.core.deadline import Deadline
+from exporters.core.linesocket import LineSocket
 
 if TYPE_CHECKING:
     import ssl
@@ -40,49 +41,11 @@ class NutAnswer:
     """Addresses from `LIST CLIENT`; None when this upsd does not know the command (< 2.8)."""
 
 
-class _Lines:
-    """LF-terminated lines from a socket, bounded by the deadline and the byte limits."""
-
-    def __init__(self, sock: socket.socket, deadline: Deadline, where: str) -> None:
-        self.sock = sock
-        self.deadline = deadline
-        self.where = where
-        self.buffer = b""
-        self.total = 0
-
-    def send(self, data: bytes) -> None:
-        self.sock.settimeout(self.deadline.remaining())
-        try:
-            self.sock.sendall(data)
-        except TimeoutError:
-            raise NutError(f"{self.where}: timed out sending") from None
-        except OSError as exc:
-            raise NutError(f"{self.where}: send failed: {exc.strerror or exc}") from None
-
-    def line(self, waiting_for: str) -> str:
-        while b"\n" not in self.buffer:
-            if len(self.buffer) > MAX_LINE:
-                raise NutError(f"{self.where}: a line longer than {MAX_LINE} bytes")
-            if self.deadline.expired:
-                raise NutError(f"{self.where}: timed out waiting for {waiting_for}")
-            self.sock.settimeout(self.deadline.remaining())
-            try:
-                chunk = self.sock.recv(65536)
-            except TimeoutError:
-                raise NutError(f"{self.where}: timed out waiting for {waiting_for}") from None
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                raise NutError(f"{self.where}: connection lost ({reason})") from None
-            if not chunk:
-                raise NutError(f"{self.where}: connection closed during {waiting_for}")
-            self.total += len(chunk)
-            if self.total > MAX_ANSWER:
-                raise NutError(f"{self.where}: answer longer than {MAX_ANSWER} bytes")
-            self.buffer += chunk
-        raw, _, self.buffer = self.buffer.partition(b"\n")
-        if len(raw) > MAX_LINE:
-            raise NutError(f"{self.where}: a line longer than {MAX_LINE} bytes")
-        return raw.rstrip(b"\r").decode("utf-8", "replace")
+def _lines(sock: socket.socket, deadline: Deadline, where: str) -> LineSocket:
+    """upsd's answers: LF lines, each at most MAX_LINE bytes, MAX_ANSWER in all."""
+    return LineSocket(
+        sock, deadline, where, NutError, MAX_ANSWER, max_line=MAX_LINE, chunk_size=65536
+    )
 
 
 def split_words(line: str) -> list[str]:
@@ -116,7 +79,7 @@ def _error(line: str, what: str, where: str) -> NutError:
     return NutError(f"{where}: upsd answered ERR {code} to {what}")
 
 
-def _expect_ok(lines: _Lines, what: str) -> None:
+def _expect_ok(lines: LineSocket, what: str) -> None:
     line = lines.line(f"the answer to {what}")
     if not line.startswith("OK"):
         raise (
@@ -126,7 +89,7 @@ def _expect_ok(lines: _Lines, what: str) -> None:
         )
 
 
-def _list(lines: _Lines, kind: str, ups: str, limit: int) -> list[list[str]] | None:
+def _list(lines: LineSocket, kind: str, ups: str, limit: int) -> list[list[str]] | None:
     """The rows of `LIST <kind> <ups>`; None if upsd does not know the command."""
     first = lines.line(f"LIST {kind}")
     if first.startswith("ERR"):
@@ -168,17 +131,17 @@ def query(
     except OSError as exc:
         raise NutError(f"{where}: connect failed: {exc.strerror or exc}") from None
     try:
-        lines = _Lines(sock, deadline, where)
+        lines = _lines(sock, deadline, where)
         if tls_context is not None:
-            lines.send(b"STARTTLS\n")
+            lines.send(b"STARTTLS\n", "STARTTLS")
             _expect_ok(lines, "STARTTLS")
             sock = _handshake(sock, tls_context, server_name or host, deadline, where)
-            lines = _Lines(sock, deadline, where)
+            lines = _lines(sock, deadline, where)
         commands = []
         if username is not None and password is not None:
             commands += [f"USERNAME {username}", f"PASSWORD {password}"]
         commands += ["VER", f"LIST VAR {ups}", f"LIST CLIENT {ups}", "LOGOUT"]
-        lines.send("".join(c + "\n" for c in commands).encode())
+        lines.send("".join(c + "\n" for c in commands).encode(), "the commands")
         if username is not None:
             _expect_ok(lines, "USERNAME")
             _expect_ok(lines, "PASSWORD")
