@@ -20,6 +20,7 @@ Run: `python -m bench.ups_bench [scrapes]`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import http.client
 import os
 import statistics
@@ -29,6 +30,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -217,15 +219,19 @@ def cpu_interleaved(
     """Exporter CPU ms per scrape for each (name, url, pid), in alternating rounds."""
     cpu = dict.fromkeys((name for name, _, _ in sides), 0.0)
     clients = {name: KeptAlive(url) for name, url, _ in sides} if keep_alive else {}
+    fetch: dict[str, Callable[[], float]] = {
+        name: clients[name].scrape if keep_alive else functools.partial(scrape, url)
+        for name, url, _ in sides
+    }
+    per_round = max(1, scrapes // rounds)
     try:
-        for name, url, _ in sides:  # warm-up: connection and, for ours, its thread
-            clients[name].scrape() if keep_alive else scrape(url)
-        per_round = max(1, scrapes // rounds)
+        for name, _, _ in sides:  # warm-up: connection and, for ours, its thread
+            fetch[name]()
         for _ in range(rounds):
-            for name, url, pid in sides:
+            for name, _, pid in sides:
                 before = cpu_seconds(pid)
                 for _ in range(per_round):
-                    clients[name].scrape() if keep_alive else scrape(url)
+                    fetch[name]()
                 cpu[name] += cpu_seconds(pid) - before
     finally:
         for client in clients.values():
